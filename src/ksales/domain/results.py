@@ -1,0 +1,332 @@
+"""Typed results: the store's aggregates and the report figures built from them (SPEC §6)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from attrs import frozen
+
+from ksales.domain.filters import Filters
+from ksales.domain.milestones import MilestoneStatus
+from ksales.domain.periods import Period
+
+# --- What the store aggregates ---------------------------------------------------------------
+
+
+@frozen
+class Totals:
+    orders: int
+    revenue: Decimal
+
+
+@frozen
+class DayTotals:
+    day: date
+    orders: int
+    revenue: Decimal
+
+
+@frozen
+class SourceTotals:
+    source_id: int
+    orders: int
+    revenue: Decimal
+
+
+@frozen
+class ProductTotals:
+    """Lines grouped by product id (or by line name when the product id is None)."""
+
+    product_id: int | None
+    name: str
+    quantity: Decimal
+    revenue: Decimal
+
+
+@frozen
+class CategoryTotals:
+    """Lines grouped by their product's category (None: no product, or a product with no category)."""
+
+    category_id: int | None
+    quantity: Decimal
+    revenue: Decimal
+
+
+@frozen
+class CustomerCounts:
+    customers: int
+    new_customers: int
+
+
+@frozen
+class BrandTotals:
+    brand: str
+    revenue: Decimal
+    quantity: Decimal
+    orders: int
+
+
+@frozen
+class BrandBreakdown:
+    brands: tuple[BrandTotals, ...]
+    unbranded_revenue: Decimal
+
+
+@frozen
+class ExpenseTypeTotals:
+    expense_type_id: int | None
+    amount: Decimal
+    count: int
+
+
+@frozen
+class DayAmount:
+    day: date
+    amount: Decimal
+
+
+@frozen
+class ExpenseTotals:
+    by_type: tuple[ExpenseTypeTotals, ...]
+    orders_with_expenses: int
+    daily: tuple[DayAmount, ...]
+
+
+@frozen
+class SyncStatus:
+    """What the last sync did, kept in the store so that it survives restarts."""
+
+    finished_at: datetime
+    ok: bool
+    mode: str = "incremental"
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+# --- What the reports show ---------------------------------------------------------------------
+
+
+@frozen
+class Comparison:
+    start: date
+    end: date
+    orders: int
+    revenue: Decimal
+    avg_check: Decimal
+    revenue_change_pct: Decimal | None
+    orders_change_pct: Decimal | None
+    avg_check_change_pct: Decimal | None
+
+
+@frozen
+class Summary:
+    period: Period
+    filters: Filters
+    orders: int
+    revenue: Decimal
+    avg_check: Decimal
+    returns: Totals
+    comparison: Comparison | None
+    milestones: MilestoneStatus
+
+
+@frozen
+class TrendPoint:
+    date: date
+    revenue: Decimal
+    orders: int
+
+
+@frozen
+class TrendComparison:
+    start: date
+    end: date
+    points: tuple[TrendPoint, ...]
+
+
+@frozen
+class Trend:
+    period: Period
+    filters: Filters
+    granularity: str
+    points: tuple[TrendPoint, ...]
+    comparison: TrendComparison | None
+
+
+@frozen
+class SourceRow:
+    id: int
+    name: str
+    orders: int
+    revenue: Decimal
+    share_pct: Decimal
+
+
+@frozen
+class SourceBreakdown:
+    period: Period
+    filters: Filters
+    sources: tuple[SourceRow, ...]
+    total_orders: int
+    total_revenue: Decimal
+
+
+@frozen
+class ProductRow:
+    product_id: int | None
+    name: str
+    quantity: Decimal
+    revenue: Decimal
+    share_pct: Decimal
+
+
+@frozen
+class TopProducts:
+    period: Period
+    filters: Filters
+    by: str
+    products: tuple[ProductRow, ...]
+
+
+@frozen
+class CategoryRow:
+    id: int | None
+    name: str
+    revenue: Decimal
+    quantity: Decimal
+    has_children: bool = False
+
+
+@frozen
+class ProductMetrics:
+    products: int
+    revenue: Decimal
+    quantity: Decimal
+
+
+@frozen
+class ProductPerformance:
+    period: Period
+    filters: Filters
+    top_by_revenue: tuple[ProductRow, ...]
+    categories: tuple[CategoryRow, ...]
+    metrics: ProductMetrics
+
+
+@frozen
+class CategoryRef:
+    id: int
+    name: str
+
+
+@frozen
+class CategoryBreakdown:
+    period: Period
+    filters: Filters
+    parent: CategoryRef | None
+    categories: tuple[CategoryRow, ...]
+
+
+@frozen
+class AovPoint:
+    date: date
+    aov: Decimal
+
+
+@frozen
+class CustomerInsights:
+    period: Period
+    filters: Filters
+    customers: int
+    new_customers: int
+    returning_customers: int
+    repeat_rate_pct: Decimal
+    aov: Decimal
+    aov_trend: tuple[AovPoint, ...]
+
+
+@frozen
+class BrandRow:
+    brand: str
+    revenue: Decimal
+    quantity: Decimal
+    orders: int
+    share_pct: Decimal
+
+
+@frozen
+class BrandMetrics:
+    brands: int
+    top_brand: str | None
+    top_brand_share_pct: Decimal
+    unbranded_revenue: Decimal
+
+
+@frozen
+class BrandAnalytics:
+    period: Period
+    filters: Filters
+    top_by_revenue: tuple[BrandRow, ...]
+    top_by_quantity: tuple[BrandRow, ...]
+    metrics: BrandMetrics
+
+
+@frozen
+class ExpenseTypeRow:
+    id: int | None
+    name: str
+    amount: Decimal
+    count: int
+
+
+@frozen
+class ExpenseSummary:
+    period: Period
+    filters: Filters
+    expense_type_id: int | None
+    total: Decimal
+    count: int
+    orders_with_expenses: int
+    avg_per_order: Decimal
+    by_type: tuple[ExpenseTypeRow, ...]
+    trend: tuple[DayAmount, ...]
+
+
+@frozen
+class ProfitPoint:
+    date: date
+    revenue: Decimal
+    expenses: Decimal
+    profit: Decimal
+
+
+@frozen
+class Profit:
+    period: Period
+    filters: Filters
+    revenue: Decimal
+    expenses: Decimal
+    gross_profit: Decimal
+    margin_pct: Decimal
+    trend: tuple[ProfitPoint, ...]
+
+
+@frozen
+class ReportBundle:
+    """Everything a full report (the Excel workbook) shows for one period and filter state."""
+
+    summary: Summary
+    daily: Trend
+    sources: SourceBreakdown
+    products: TopProducts
+    categories: CategoryBreakdown
+    brands: BrandAnalytics
+    expenses: ExpenseSummary
+    profit: Profit

@@ -1,0 +1,64 @@
+"""People who may use the bot and the dashboard, and what they chose in /settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from attrs import evolve, frozen
+
+from ksales.domain.periods import PeriodKind
+from ksales.domain.rules import SalesType
+
+#: A user denied this many times is frozen: further requests are ignored until an admin unfreezes them.
+FREEZE_AFTER_DENIALS = 5
+
+
+class UserStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+    FROZEN = "frozen"
+
+
+@frozen
+class UserSettings:
+    sales_type: SalesType = SalesType.RETAIL
+    period: PeriodKind = PeriodKind.TODAY
+    milestone_notifications: bool = True
+    digest_hour: int | None = None
+
+
+@frozen
+class User:
+    id: int
+    status: UserStatus
+    username: str | None = None
+    full_name: str | None = None
+    requested_at: datetime | None = None
+    reviewed_at: datetime | None = None
+    reviewed_by: int | None = None
+    denial_count: int = 0
+    last_active_at: datetime | None = None
+    settings: UserSettings = UserSettings()
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status is UserStatus.APPROVED
+
+    def request_access(self, at: datetime) -> User:
+        return evolve(self, status=UserStatus.PENDING, requested_at=at)
+
+    def approve(self, by: int, at: datetime) -> User:
+        return evolve(self, status=UserStatus.APPROVED, reviewed_by=by, reviewed_at=at)
+
+    def deny(self, by: int, at: datetime) -> User:
+        count = self.denial_count + 1
+        status = UserStatus.FROZEN if count >= FREEZE_AFTER_DENIALS else UserStatus.DENIED
+        return evolve(self, status=status, denial_count=count, reviewed_by=by, reviewed_at=at)
+
+    def revoke(self, by: int, at: datetime) -> User:
+        return evolve(self, status=UserStatus.DENIED, reviewed_by=by, reviewed_at=at)
+
+    def unfreeze(self, by: int, at: datetime) -> User:
+        return evolve(self, status=UserStatus.DENIED, denial_count=0, reviewed_by=by, reviewed_at=at)

@@ -1,0 +1,1 @@
+"""The interfaces the application needs from the outside world, as `typing.Protocol`s."""

@@ -1,0 +1,116 @@
+"""The analytics store: order writes in transactions, dictionaries, and every dashboard aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Protocol
+
+from attrs import field, frozen
+
+from ksales.domain.filters import Scope
+from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
+from ksales.domain.results import (
+    BrandBreakdown,
+    CategoryTotals,
+    CustomerCounts,
+    DayTotals,
+    ExpenseTotals,
+    ProductTotals,
+    SourceTotals,
+    Totals,
+)
+
+
+@frozen
+class OrderChanges:
+    """One atomic write: upsert these orders (lines, expenses replaced), delete those ids, set meta keys."""
+
+    upserts: tuple[Order, ...] = field(default=(), converter=tuple)
+    deletions: frozenset[int] = field(default=frozenset(), converter=frozenset)
+    meta: Mapping[str, str] = field(factory=dict, hash=False)
+
+
+@frozen
+class ApplyResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+class SalesStore(Protocol):
+    """Orders and dictionaries, with the aggregate queries behind every report.
+
+    Classification (canceled, counted, sales type, business day) follows the `Rules` the store was
+    opened with. Windows are half-open `[start, end)` in UTC; scopes are inclusive local dates.
+    """
+
+    # --- writes -------------------------------------------------------------------------------
+    def apply(self, changes: OrderChanges) -> ApplyResult:
+        """Apply all changes in one transaction: all of them, or none."""
+        ...
+
+    def save_dictionaries(self, dictionaries: Dictionaries) -> None:
+        """Upsert sources, statuses, expense types, categories and products (one transaction)."""
+        ...
+
+    def set_meta(self, values: Mapping[str, str]) -> None: ...
+
+    # --- reads --------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None: ...
+
+    def get_order(self, order_id: int) -> Order | None: ...
+
+    def order_count(self) -> int:
+        """Every stored order, canceled ones too."""
+        ...
+
+    def order_ids_placed_between(self, start: datetime, end: datetime) -> frozenset[int]:
+        """Ids of stored orders whose placement time (ordered_at, else created_at) is in [start, end)."""
+        ...
+
+    def sources(self) -> list[Source]:
+        """The CRM's sources plus `Source <id>` for ids seen on orders only; by id."""
+        ...
+
+    def statuses(self) -> list[Status]: ...
+
+    def expense_types(self) -> list[ExpenseType]: ...
+
+    def categories(self) -> list[Category]: ...
+
+    def products(self) -> list[Product]: ...
+
+    def brands(self) -> list[str]:
+        """Distinct brands (case-insensitive, spelled as on the lowest product id), by name."""
+        ...
+
+    # --- aggregates (counted orders unless said otherwise) ------------------------------------
+    def totals(self, scope: Scope) -> Totals:
+        """Orders and revenue (grand totals; matching-line revenue under a line filter)."""
+        ...
+
+    def returns(self, scope: Scope) -> Totals:
+        """The same over canceled orders."""
+        ...
+
+    def daily(self, scope: Scope) -> list[DayTotals]:
+        """Totals per business day, days without orders left out."""
+        ...
+
+    def source_totals(self, scope: Scope) -> list[SourceTotals]: ...
+
+    def product_totals(self, scope: Scope) -> list[ProductTotals]: ...
+
+    def category_totals(self, scope: Scope) -> list[CategoryTotals]: ...
+
+    def customer_counts(self, scope: Scope) -> CustomerCounts: ...
+
+    def brand_breakdown(self, scope: Scope) -> BrandBreakdown: ...
+
+    def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
+        """Paid expenses of every non-excluded order of the scope, canceled orders included."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Application services: one place per use case, talking only to ports."""
