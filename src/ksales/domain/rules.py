@@ -6,7 +6,7 @@ from datetime import date, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from attrs import field, frozen
+from attrs import frozen
 
 from ksales.domain.model import Order
 
@@ -25,9 +25,9 @@ class Rules:
     """The shop's classification settings (SPEC §2, §5)."""
 
     timezone: tzinfo = ZoneInfo("Europe/Kyiv")
-    b2b_manager_ids: frozenset[int] = field(default=frozenset({15}), converter=frozenset)
-    excluded_source_ids: frozenset[int] = field(default=frozenset(), converter=frozenset)
-    canceled_status_ids: frozenset[int] = field(default=frozenset(), converter=frozenset)
+    b2b_manager_ids: frozenset[int] = frozenset({15})
+    excluded_source_ids: frozenset[int] = frozenset()
+    canceled_status_ids: frozenset[int] = frozenset()
 
 
 def business_day(order: Order, timezone: tzinfo) -> date:

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from attrs import field, frozen
+from attrs import frozen
 
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.search import OrderQuery
@@ -32,8 +32,8 @@ class TimeWindow:
 class OrderPage:
     """One page of orders; `skipped` names the records that could not be read (by id where known)."""
 
-    orders: tuple[Order, ...] = field(converter=tuple)
-    skipped: tuple[str, ...] = field(default=(), converter=tuple)
+    orders: tuple[Order, ...]
+    skipped: tuple[str, ...] = ()
 
 
 @frozen

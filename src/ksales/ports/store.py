@@ -26,8 +26,8 @@ from ksales.domain.results import (
 class OrderChanges:
     """One atomic write: upsert these orders (lines, expenses replaced), delete those ids, set meta keys."""
 
-    upserts: tuple[Order, ...] = field(default=(), converter=tuple)
-    deletions: frozenset[int] = field(default=frozenset(), converter=frozenset)
+    upserts: tuple[Order, ...] = ()
+    deletions: frozenset[int] = frozenset()
     meta: Mapping[str, str] = field(factory=dict, hash=False)
 
 

@@ -1,0 +1,1 @@
+"""Thin entrypoints (CLI, web, bot) wired by one dependency-injector container."""

@@ -1,0 +1,78 @@
+"""What runs beside the dashboard: the initial and periodic syncs, and the Telegram bot."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ksales.services.sync import FULL_SYNC_KEY, SyncProgress, SyncService
+
+if TYPE_CHECKING:
+    from ksales.entrypoints.container import Container
+
+log = logging.getLogger(__name__)
+
+#: Deletions in KeyCRM are only found by full syncs: run one this often while serving.
+FULL_SYNC_EVERY = timedelta(days=7)
+
+
+def log_progress(progress: SyncProgress) -> None:
+    if progress.window == progress.windows or progress.window % 10 == 0:
+        log.info(
+            "%s sync: window %d/%d, %d orders fetched",
+            progress.mode,
+            progress.window,
+            progress.windows,
+            progress.fetched,
+        )
+
+
+async def sync_once(sync: SyncService) -> None:
+    """One scheduled sync: full when the last full one is a week old, else incremental. Never raises."""
+    try:
+        last_full = sync.store.get_meta(FULL_SYNC_KEY)
+        due = last_full is None or sync.clock.now() - datetime.fromisoformat(last_full) >= FULL_SYNC_EVERY
+        report = await (sync.full(progress=log_progress) if due else sync.incremental())
+        log.info("%s", report.line())
+    except Exception:
+        log.exception("sync failed; the next run will retry")
+
+
+async def sync_loop(sync: SyncService, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        if sync.running:
+            continue
+        await sync_once(sync)
+
+
+@contextlib.asynccontextmanager
+async def background(container: Container, *, with_bot: bool = True) -> AsyncIterator[None]:
+    """Run the syncs (and the bot when BOT_TOKEN is set) for the lifetime of the block."""
+    settings = container.settings()
+    sync: SyncService = container.sync()
+    tasks: list[asyncio.Task[None]] = []
+    if sync.store.order_count() == 0:
+        if settings.demo_mode:
+            log.info("empty store: loading the demo shop (no KEYCRM_API_KEY set)")
+            await sync_once(sync)
+        else:
+            log.info("empty store: starting a full sync from KeyCRM in the background")
+            tasks.append(asyncio.create_task(sync_once(sync)))
+    if settings.sync_interval > 0:
+        tasks.append(asyncio.create_task(sync_loop(sync, settings.sync_interval)))
+    async with contextlib.AsyncExitStack() as stack:
+        if with_bot and settings.bot_token is not None:
+            from ksales.entrypoints.bot.lifecycle import running_bot
+
+            await stack.enter_async_context(running_bot(container))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
