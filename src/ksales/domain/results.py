@@ -287,6 +287,12 @@ class ExpenseTypeRow:
 
 
 @frozen
+class ExpensePoint:
+    date: date
+    amount: Decimal
+
+
+@frozen
 class ExpenseSummary:
     period: Period
     filters: Filters
@@ -296,7 +302,7 @@ class ExpenseSummary:
     orders_with_expenses: int
     avg_per_order: Decimal
     by_type: tuple[ExpenseTypeRow, ...]
-    trend: tuple[DayAmount, ...]
+    trend: tuple[ExpensePoint, ...]
 
 
 @frozen

@@ -23,8 +23,8 @@ from ksales.domain.results import (
     CategoryRef,
     Comparison,
     CustomerInsights,
-    DayAmount,
     DayTotals,
+    ExpensePoint,
     ExpenseSummary,
     ExpenseTypeRow,
     ProductMetrics,
@@ -302,7 +302,7 @@ class AnalyticsService:
                 )
                 for t in by_type
             ),
-            trend=tuple(DayAmount(day, daily.get(day, ZERO)) for day in request.period.dates()),
+            trend=tuple(ExpensePoint(day, daily.get(day, ZERO)) for day in request.period.dates()),
         )
 
     def profit(self, request: ReportRequest) -> Profit:

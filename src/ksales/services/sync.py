@@ -1,18 +1,26 @@
-"""Copying orders from a Crm into the SalesStore: full syncs by windows, incremental syncs by checkpoint."""
+"""Copying orders from a Crm into the SalesStore: full syncs by windows, incremental syncs by checkpoint.
+
+Crash safety: a full sync writes each window in one `store.apply` together with its progress
+(`sync.full_progress`: the range start, the end of the last written window, the newest `updated_at` seen).
+A rerun of an interrupted full sync *resumes* after the last written window, provided the interrupted run
+reached at least as far back as the new one asks; the checkpoint is only moved when a full sync completes.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from attrs import asdict, define, frozen
 
-from ksales.domain.model import Order
+from ksales.domain.model import Dictionaries, Order
 from ksales.domain.results import SyncStatus
+from ksales.domain.search import OrderQuery, QueryKind
 from ksales.ports.clock import Clock
 from ksales.ports.crm import Crm, TimeWindow, WindowField
 from ksales.ports.store import OrderChanges, SalesStore
@@ -23,13 +31,23 @@ CHECKPOINT_KEY = "sync.checkpoint"
 LAST_SYNC_KEY = "sync.last"
 FULL_SYNC_KEY = "sync.last_full_at"
 FULL_PROGRESS_KEY = "sync.full_progress"
+DICTIONARIES_KEY = "sync.dictionaries_at"
 
 #: Small enough that a window stays far below any page cap; large enough to keep requests few.
 DEFAULT_WINDOW = timedelta(days=7)
+DEFAULT_DAYS = 730
 #: Re-read this much before the checkpoint: clocks differ, and writes land out of order.
 OVERLAP = timedelta(minutes=10)
 #: Status changes do not always bump `updated_at`, so recent orders are re-read by creation date.
 REFETCH = timedelta(days=30)
+#: Windows that end "now" reach this far past our clock, in case KeyCRM's runs ahead.
+CLOCK_SKEW = timedelta(hours=1)
+#: Incremental syncs re-read the dictionaries (products are many pages) at most this often.
+DICTIONARY_TTL = timedelta(minutes=30)
+#: Stored orders missing from a window are looked up by id (moved, not deleted?) up to this many per window.
+MAX_LOOKUPS = 50
+
+_LEADING_ID = re.compile(r"^\s*(\d+)")
 
 
 @frozen
@@ -38,6 +56,9 @@ class SyncProgress:
     window: int
     windows: int
     fetched: int
+
+
+Progress = Callable[[SyncProgress], None] | None
 
 
 @define
@@ -59,6 +80,42 @@ class SyncReport:
         )
 
 
+@frozen
+class FullRun:
+    """How far an unfinished full sync got: [start, done) is written; `newest` is the newest updated_at."""
+
+    start: datetime
+    done: datetime
+    newest: datetime | None = None
+
+    def dump(self) -> str:
+        return json.dumps(
+            {"start": _iso(self.start), "done": _iso(self.done), "newest": _opt_iso(self.newest)}
+        )
+
+    @classmethod
+    def load(cls, raw: str | None) -> FullRun | None:
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            newest = data.get("newest")
+            return cls(
+                datetime.fromisoformat(data["start"]),
+                datetime.fromisoformat(data["done"]),
+                datetime.fromisoformat(newest) if newest else None,
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            log.warning("ignoring unreadable full-sync progress %r", raw[:80])
+            return None
+
+
+@frozen
+class _Fetched:
+    orders: dict[int, Order]
+    skipped_ids: frozenset[int]
+
+
 def windows(start: datetime, end: datetime, size: timedelta) -> list[TimeWindow]:
     """Consecutive half-open windows covering [start, end)."""
     result = []
@@ -71,6 +128,17 @@ def windows(start: datetime, end: datetime, size: timedelta) -> list[TimeWindow]
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
+
+
+def _opt_iso(moment: datetime | None) -> str | None:
+    return None if moment is None else _iso(moment)
+
+
+def _newest(current: datetime | None, orders: Iterable[Order]) -> datetime | None:
+    stamps = [o.updated_at for o in orders if o.updated_at is not None]
+    if current is not None:
+        stamps.append(current)
+    return max(stamps, default=None)
 
 
 class SyncService:
@@ -95,14 +163,12 @@ class SyncService:
         data["finished_at"] = datetime.fromisoformat(data["finished_at"])
         return SyncStatus(**data)
 
-    async def full(
-        self, days: int = 730, progress: Callable[[SyncProgress], None] | None = None
-    ) -> SyncReport:
+    async def full(self, days: int = DEFAULT_DAYS, progress: Progress = None) -> SyncReport:
         """Dictionaries, then each window of the last `days` days by creation and update; deletions too."""
         async with self._lock:
             return await self._recorded("full", lambda report: self._full(days, report, progress))
 
-    async def incremental(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+    async def incremental(self, progress: Progress = None) -> SyncReport:
         """Orders updated since the checkpoint (minus an overlap) plus those created in the last 30 days."""
         async with self._lock:
             return await self._recorded("incremental", lambda report: self._incremental(report, progress))
@@ -113,96 +179,147 @@ class SyncService:
         error: str | None = None
         try:
             await body(report)
-        except Exception as exc:
+        except BaseException as exc:  # cancellation too: the run did not finish
             error = str(exc) or type(exc).__name__
             raise
         finally:
             report.requests = self.crm.requests - requests_before
             report.seconds = time.perf_counter() - started
-            status = SyncStatus(
-                finished_at=self.clock.now(),
-                ok=error is None,
-                mode=mode,
-                fetched=report.fetched,
-                inserted=report.inserted,
-                updated=report.updated,
-                removed=report.removed,
-                skipped=report.skipped,
-                requests=report.requests,
-                seconds=round(report.seconds, 3),
-                error=error,
-            )
-            data = asdict(status)
-            data["finished_at"] = _iso(status.finished_at)
-            self.store.set_meta({LAST_SYNC_KEY: json.dumps(data)})
+            self._record_status(mode, report, error)
         return report
 
-    async def _full(
-        self, days: int, report: SyncReport, progress: Callable[[SyncProgress], None] | None
-    ) -> None:
-        now = self.clock.now().astimezone(UTC).replace(microsecond=0)
-        self.store.save_dictionaries(await self.crm.dictionaries())
-        parts = windows(now - timedelta(days=days), now + timedelta(seconds=1), self.window)
-        newest = self._checkpoint()
+    def _record_status(self, mode: str, report: SyncReport, error: str | None) -> None:
+        status = SyncStatus(
+            finished_at=self.clock.now(),
+            ok=error is None,
+            mode=mode,
+            fetched=report.fetched,
+            inserted=report.inserted,
+            updated=report.updated,
+            removed=report.removed,
+            skipped=report.skipped,
+            requests=report.requests,
+            seconds=round(report.seconds, 3),
+            error=error,
+        )
+        data = asdict(status)
+        data["finished_at"] = _iso(status.finished_at)
+        try:
+            self.store.set_meta({LAST_SYNC_KEY: json.dumps(data)})
+        except Exception:  # never hide the sync's own error behind the store's
+            log.exception("could not record the sync status")
+
+    async def _full(self, days: int, report: SyncReport, progress: Progress) -> None:
+        now = self._now()
+        self._save_dictionaries(await self.crm.dictionaries(), now)
+        start = now - timedelta(days=days)
+        run = FullRun.load(self.store.get_meta(FULL_PROGRESS_KEY))
+        begin, newest = start, None
+        if run is not None and run.start <= start:
+            begin, newest = max(run.done, start), run.newest
+            log.info("resuming the interrupted full sync from %s", _iso(begin))
+        parts = windows(begin, now + CLOCK_SKEW, self.window)
         for index, window in enumerate(parts, start=1):
-            created = await self._fetch(window, WindowField.CREATED, report)
-            updated = await self._fetch(window, WindowField.UPDATED, report)
-            merged = {**created, **updated}
-            vanished = self.store.order_ids_placed_between(window.start, window.end) - merged.keys()
-            stamps = [o.updated_at for o in merged.values() if o.updated_at is not None]
-            if newest is not None:
-                stamps.append(newest)
-            newest = max(stamps, default=None)
-            meta = {FULL_PROGRESS_KEY: _iso(window.end)}
-            if newest is not None:
-                meta[CHECKPOINT_KEY] = _iso(newest)
-            result = self.store.apply(OrderChanges(tuple(merged.values()), vanished, meta))
-            self._count(
-                report, len(merged), result.inserted, result.updated, result.unchanged, result.removed
-            )
+            fetched = await self._fetch_window(window, report)
+            vanished = await self._vanished(window, fetched)
+            newest = _newest(newest, fetched.orders.values())
+            meta = {FULL_PROGRESS_KEY: FullRun(start, window.end, newest).dump()}
+            result = self.store.apply(OrderChanges(tuple(fetched.orders.values()), vanished, meta))
+            report.inserted += result.inserted
+            report.updated += result.updated
+            report.unchanged += result.unchanged
+            report.removed += result.removed
             if progress:
                 progress(SyncProgress("full", index, len(parts), report.fetched))
-        self.store.set_meta({FULL_SYNC_KEY: _iso(now)})
+        final = {FULL_PROGRESS_KEY: "", FULL_SYNC_KEY: _iso(now)}
+        checkpoint = self._advance(self._checkpoint(), newest, now)
+        if checkpoint is not None:
+            final[CHECKPOINT_KEY] = _iso(checkpoint)
+        self.store.set_meta(final)
 
-    async def _incremental(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
-        now = self.clock.now().astimezone(UTC).replace(microsecond=0)
+    async def _incremental(self, report: SyncReport, progress: Progress) -> None:
+        now = self._now()
         checkpoint = self._checkpoint()
-        if checkpoint is None:
-            await self._full(730, report, progress)
+        if checkpoint is None:  # never completed a full sync (or it was interrupted): do/resume one
+            await self._full(DEFAULT_DAYS, report, progress)
             return
-        self.store.save_dictionaries(await self.crm.dictionaries())
-        end = now + timedelta(seconds=1)
+        last = self.store.get_meta(DICTIONARIES_KEY)
+        if last is None or now - datetime.fromisoformat(last) >= DICTIONARY_TTL:
+            self._save_dictionaries(await self.crm.dictionaries(), now)
+        end = now + CLOCK_SKEW
         updated = await self._fetch(TimeWindow(checkpoint - OVERLAP, end), WindowField.UPDATED, report)
         created = await self._fetch(TimeWindow(now - REFETCH, end), WindowField.CREATED, report)
-        merged = {**created, **updated}
-        newest = max([checkpoint, *(o.updated_at for o in updated.values() if o.updated_at)])
-        result = self.store.apply(
-            OrderChanges(tuple(merged.values()), frozenset(), {CHECKPOINT_KEY: _iso(newest)})
-        )
-        self._count(report, len(merged), result.inserted, result.updated, result.unchanged, 0)
+        merged = {**created.orders, **updated.orders}
+        report.fetched += len(merged)
+        # Only orders found by update time say how far the CRM has been read.
+        newest = self._advance(checkpoint, _newest(None, updated.orders.values()), now)
+        meta = {CHECKPOINT_KEY: _iso(newest or checkpoint)}
+        result = self.store.apply(OrderChanges(tuple(merged.values()), frozenset(), meta))
+        report.inserted += result.inserted
+        report.updated += result.updated
+        report.unchanged += result.unchanged
         if progress:
             progress(SyncProgress("incremental", 1, 1, report.fetched))
 
-    async def _fetch(self, window: TimeWindow, by: WindowField, report: SyncReport) -> dict[int, Order]:
+    async def _fetch_window(self, window: TimeWindow, report: SyncReport) -> _Fetched:
+        """The window's orders by placement and by update, merged by id (the later read wins)."""
+        created = await self._fetch(window, WindowField.CREATED, report)
+        updated = await self._fetch(window, WindowField.UPDATED, report)
+        merged = {**created.orders, **updated.orders}
+        report.fetched += len(merged)
+        return _Fetched(merged, (created.skipped_ids | updated.skipped_ids) - merged.keys())
+
+    async def _vanished(self, window: TimeWindow, fetched: _Fetched) -> frozenset[int]:
+        """Stored orders placed in the window that the CRM no longer has.
+
+        A stored order that neither query returned may have been deleted, or its placement may have moved
+        to another window (or it was unreadable, or shifted between pages): it is looked up by id, and
+        re-read into `fetched` when it still exists.
+        """
+        stored = self.store.order_ids_placed_between(window.start, window.end)
+        missing = sorted(stored - fetched.orders.keys() - fetched.skipped_ids)
+        if len(missing) > MAX_LOOKUPS:
+            log.warning("%d stored orders are gone from %s: removing them unverified", len(missing), window)
+            return frozenset(missing)
+        gone: set[int] = set()
+        for order_id in missing:
+            result = await self.crm.search_orders(OrderQuery(QueryKind.ID, str(order_id)), limit=1)
+            found = next((o for o in result.orders if o.id == order_id), None)
+            if found is None:
+                gone.add(order_id)
+            else:
+                fetched.orders[order_id] = found
+        return frozenset(gone)
+
+    async def _fetch(self, window: TimeWindow, by: WindowField, report: SyncReport) -> _Fetched:
         found: dict[int, Order] = {}
+        skipped: set[int] = set()
         async for page in self.crm.orders(window, by):
             for order in page.orders:
                 found[order.id] = order
-            for skipped in page.skipped:
-                log.warning("skipped an unreadable order record: %s", skipped)
+            for record in page.skipped:
+                log.warning("skipped an unreadable order record: %s", record)
+                match = _LEADING_ID.match(record)
+                if match:
+                    skipped.add(int(match.group(1)))
             report.skipped += len(page.skipped)
-        return found
+        return _Fetched(found, frozenset(skipped - found.keys()))
+
+    def _save_dictionaries(self, dictionaries: Dictionaries, now: datetime) -> None:
+        self.store.save_dictionaries(dictionaries)
+        self.store.set_meta({DICTIONARIES_KEY: _iso(now)})
 
     def _checkpoint(self) -> datetime | None:
         raw = self.store.get_meta(CHECKPOINT_KEY)
         return datetime.fromisoformat(raw) if raw else None
 
     @staticmethod
-    def _count(
-        report: SyncReport, fetched: int, inserted: int, updated: int, unchanged: int, removed: int
-    ) -> None:
-        report.fetched += fetched
-        report.inserted += inserted
-        report.updated += updated
-        report.unchanged += unchanged
-        report.removed += removed
+    def _advance(checkpoint: datetime | None, newest: datetime | None, now: datetime) -> datetime | None:
+        """The later of the two, never past our clock (a bogus future `updated_at` must not skip updates)."""
+        if newest is None:
+            return checkpoint
+        candidate = min(newest, now)
+        return candidate if checkpoint is None else max(checkpoint, candidate)
+
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(UTC).replace(microsecond=0)

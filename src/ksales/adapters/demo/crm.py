@@ -1,0 +1,120 @@
+"""`DemoCrm`: the `Crm` port over the generated demo shop."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from ksales.adapters.demo.catalog import build_products, dictionaries
+from ksales.adapters.demo.generator import ID_STRIDE, DayGenerator, buyer_id_for_phone
+from ksales.domain.model import Dictionaries, Order
+from ksales.domain.search import OrderQuery, QueryKind
+from ksales.ports.clock import Clock
+from ksales.ports.crm import OrderPage, SearchResult, TimeWindow, WindowField
+
+PAGE_SIZE = 50
+#: Two years and a month, so that a year-ago comparison of last month has data.
+HISTORY_DAYS = 760
+DEFAULT_ORDERS_PER_YEAR = 20_000
+#: An order's last change comes at most this long after it was placed.
+MAX_UPDATE_DELAY = timedelta(days=9)
+
+
+class DemoCrm:
+    """A deterministic synthetic shop: the same seed and the same clock give the same orders."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        seed: int = 7,
+        timezone: tzinfo | None = None,
+        orders_per_year: int = DEFAULT_ORDERS_PER_YEAR,
+        history_days: int = HISTORY_DAYS,
+    ) -> None:
+        self.clock = clock
+        self.seed = seed
+        self.timezone = timezone or ZoneInfo("Europe/Kyiv")
+        self.history_days = history_days
+        self.per_day = orders_per_year / 365.25
+        self._products, prices = build_products(seed)
+        self._generator = DayGenerator(seed, self.timezone, self._products, prices)
+        self._requests = 0
+        self._days: dict[tuple[date, datetime], list[Order]] = {}
+
+    @property
+    def requests(self) -> int:
+        return self._requests
+
+    @property
+    def first_day(self) -> date:
+        return self._today() - timedelta(days=self.history_days)
+
+    def _today(self) -> date:
+        return self.clock.now().astimezone(self.timezone).date()
+
+    async def dictionaries(self) -> Dictionaries:
+        self._requests += 5
+        return dictionaries(self.seed)
+
+    def day_orders(self, day: date) -> list[Order]:
+        """Orders placed on a shop-local day, as they stand now (cached per day and instant)."""
+        # Statuses are computed as of the current minute, so that one sync sees one consistent shop.
+        now = self.clock.now().replace(second=0, microsecond=0)
+        first, last = self.first_day, self._today()
+        if not first <= day <= last:
+            return []
+        key = (day, now)
+        if key not in self._days:
+            if len(self._days) > 4000:
+                self._days.clear()
+            expected = self._generator.expected_orders(day, first, last, self.per_day)
+            self._days[key] = self._generator.orders(day, (day - first).days, expected, now)
+        return self._days[key]
+
+    def all_orders(self) -> list[Order]:
+        """The whole shop as it stands now."""
+        return [
+            o
+            for offset in range(self.history_days + 1)
+            for o in self.day_orders(self.first_day + timedelta(offset))
+        ]
+
+    async def orders(self, window: TimeWindow, by: WindowField) -> AsyncIterator[OrderPage]:
+        lead = MAX_UPDATE_DELAY if by is WindowField.UPDATED else timedelta(0)
+        first = (window.start - lead).astimezone(self.timezone).date() - timedelta(days=1)
+        last = window.end.astimezone(self.timezone).date() + timedelta(days=1)
+        matching: list[Order] = []
+        day = first
+        while day <= last:
+            for order in self.day_orders(day):
+                stamp = order.placed_at if by is WindowField.CREATED else order.updated_at
+                if stamp is not None and window.start <= stamp < window.end:
+                    matching.append(order)
+            day += timedelta(days=1)
+        self._requests += 1
+        if not matching:
+            yield OrderPage(())
+            return
+        for offset in range(0, len(matching), PAGE_SIZE):
+            if offset:
+                self._requests += 1
+            yield OrderPage(tuple(matching[offset : offset + PAGE_SIZE]))
+
+    async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
+        self._requests += 1
+        if query.kind is QueryKind.ID:
+            order_id = int(query.value)
+            day = self.first_day + timedelta(days=order_id // ID_STRIDE)
+            found = [o for o in self.day_orders(day) if o.id == order_id]
+            return SearchResult(tuple(found), len(found))
+        if query.kind is QueryKind.PHONE:
+            wanted = buyer_id_for_phone(query.value)
+            found = [o for o in self.all_orders() if wanted is not None and o.buyer_id == wanted]
+        else:
+            found = [o for o in self.all_orders() if o.buyer and (o.buyer.email or "").lower() == query.value]
+        found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
+        return SearchResult(tuple(found[:limit]), len(found))
+
+    async def aclose(self) -> None:
+        self._days.clear()

@@ -1,0 +1,121 @@
+"""Columns derived from the store's `Rules`, kept in step when a store is opened with other rules.
+
+`store_info` remembers the time zone the business days were computed in and the rule ids the
+flags were computed with; opening the store with different ones recomputes them (like a migration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, tzinfo
+
+import duckdb
+
+from ksales.domain.rules import CANCELED_STATUS_GROUP, Rules
+
+_CHUNK = 100_000
+
+
+def timezone_key(zone: tzinfo) -> str:
+    """A stable name for a time zone (`Europe/Kyiv`, `UTC`)."""
+    return str(getattr(zone, "key", None) or zone)
+
+
+def rules_key(rules: Rules) -> str:
+    def ids(values: frozenset[int]) -> str:
+        return ",".join(str(v) for v in sorted(values))
+
+    return (
+        f"excluded={ids(rules.excluded_source_ids)};canceled={ids(rules.canceled_status_ids)};"
+        f"b2b={ids(rules.b2b_manager_ids)}"
+    )
+
+
+def _info(cursor: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = cursor.execute("SELECT value FROM store_info WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set_info(cursor: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    cursor.execute("INSERT OR REPLACE INTO store_info VALUES (?, ?)", [key, value])
+
+
+def sync_derived(cursor: duckdb.DuckDBPyConnection, rules: Rules) -> None:
+    """Recompute what depends on the rules if they differ from those the store was written with."""
+    zone, flags = timezone_key(rules.timezone), rules_key(rules)
+    stale_days = _info(cursor, "timezone") != zone
+    stale_flags = _info(cursor, "rules") != flags
+    if not stale_days and not stale_flags:
+        return
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        if stale_days:
+            recompute_business_days(cursor, rules.timezone)
+        if stale_flags:
+            recompute_flags(cursor, rules)
+        propagate_order_columns(cursor)
+        refresh_first_days(cursor, None)
+        _set_info(cursor, "timezone", zone)
+        _set_info(cursor, "rules", flags)
+        cursor.execute("COMMIT")
+    except BaseException:
+        cursor.execute("ROLLBACK")
+        raise
+
+
+def recompute_business_days(cursor: duckdb.DuckDBPyConnection, zone: tzinfo) -> None:
+    """Business day = local date of placed_at, computed in Python so it agrees with the domain exactly."""
+    cursor.execute("CREATE OR REPLACE TEMP TABLE new_days (id BIGINT, business_day DATE)")
+    rows = cursor.execute("SELECT id, placed_at FROM orders").fetchall()
+    for start in range(0, len(rows), _CHUNK):
+        part = rows[start : start + _CHUNK]
+        ids = [row[0] for row in part]
+        days = [row[1].replace(tzinfo=UTC).astimezone(zone).date() for row in part]
+        cursor.execute("INSERT INTO new_days SELECT unnest(?::BIGINT[]), unnest(?::DATE[])", [ids, days])
+    cursor.execute(
+        "UPDATE orders SET business_day = n.business_day FROM new_days n"
+        " WHERE orders.id = n.id AND orders.business_day <> n.business_day"
+    )
+    cursor.execute("DROP TABLE new_days")
+
+
+def recompute_flags(cursor: duckdb.DuckDBPyConnection, rules: Rules) -> None:
+    """Excluded, canceled and B2B flags, as `ksales.domain.rules` defines them."""
+    cursor.execute(
+        """UPDATE orders SET
+            excluded = list_contains($excluded::BIGINT[], source_id),
+            canceled = coalesce(status_group_id = $group, false)
+                OR coalesce(list_contains($canceled::BIGINT[], status_id), false),
+            b2b = coalesce(list_contains($b2b::BIGINT[], manager_id), false)""",
+        {
+            "excluded": sorted(rules.excluded_source_ids),
+            "canceled": sorted(rules.canceled_status_ids),
+            "b2b": sorted(rules.b2b_manager_ids),
+            "group": CANCELED_STATUS_GROUP,
+        },
+    )
+
+
+def propagate_order_columns(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Copy the orders' day and flags onto their lines and expenses."""
+    for table in ("order_lines", "order_expenses"):
+        cursor.execute(
+            f"""UPDATE {table} SET business_day = o.business_day, excluded = o.excluded,
+                canceled = o.canceled, b2b = o.b2b
+            FROM orders o WHERE {table}.order_id = o.id"""
+        )
+
+
+def refresh_first_days(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None) -> None:
+    """Set each buyer's first counted business day (all history) on all of their orders."""
+    only = "" if buyer_ids is None else "AND buyer_id IN (SELECT unnest($ids::BIGINT[]))"
+    params = {} if buyer_ids is None else {"ids": list(buyer_ids)}
+    cursor.execute(
+        f"""UPDATE orders SET buyer_first_day = f.first_day
+        FROM (
+            SELECT buyer_id, min(business_day) FILTER (WHERE NOT canceled AND NOT excluded) AS first_day
+            FROM orders WHERE buyer_id IS NOT NULL {only} GROUP BY buyer_id
+        ) f
+        WHERE orders.buyer_id = f.buyer_id AND orders.buyer_first_day IS DISTINCT FROM f.first_day""",
+        params,
+    )

@@ -1,0 +1,226 @@
+"""The dashboard aggregates in SQL. Every value is a named parameter; only fixed fragments are composed.
+
+Lines and expenses carry their order's business day, source and flags, so a query reads one table.
+Counted = `NOT canceled` within the scope (the scope already leaves excluded sources out).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from ksales.domain.filters import Scope
+from ksales.domain.results import (
+    BrandBreakdown,
+    BrandTotals,
+    CategoryTotals,
+    CustomerCounts,
+    DayAmount,
+    DayTotals,
+    ExpenseTotals,
+    ExpenseTypeTotals,
+    ProductTotals,
+    SourceTotals,
+    Totals,
+)
+from ksales.domain.rules import SalesType
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+Params = dict[str, Any]
+
+
+def money(value: Decimal) -> Decimal:
+    """A sum of price × quantity shown to the cent when that is exact (it has 5 decimals in SQL)."""
+    cents = value.quantize(CENT)
+    return cents if cents == value else value
+
+
+def _scope(scope: Scope, params: Params) -> str:
+    """Period, excluded sources, source and sales type, on any of the three tables."""
+    params.update(start=scope.start, end=scope.end)
+    conditions = ["business_day BETWEEN $start AND $end", "NOT excluded"]
+    if scope.source_id is not None:
+        params["source"] = scope.source_id
+        conditions.append("source_id = $source")
+    if scope.sales_type is SalesType.RETAIL:
+        conditions.append("NOT b2b")
+    elif scope.sales_type is SalesType.B2B:
+        conditions.append("b2b")
+    return " AND ".join(conditions)
+
+
+def _line_filter(scope: Scope, params: Params) -> str:
+    """The category and brand filters on `order_lines` ('' when the scope does not narrow lines)."""
+    conditions = []
+    if scope.category_ids is not None:
+        params["categories"] = sorted(scope.category_ids)
+        conditions.append("list_contains($categories::BIGINT[], category_id)")
+    if scope.brand_key is not None:
+        params["brand"] = scope.brand_key
+        conditions.append("brand_key = $brand")
+    return "".join(f" AND {c}" for c in conditions)
+
+
+def _lines_where(scope: Scope, params: Params, canceled: bool | None = False) -> str:
+    state = "" if canceled is None else (" AND canceled" if canceled else " AND NOT canceled")
+    return f"WHERE {_scope(scope, params)}{state}{_line_filter(scope, params)}"
+
+
+def _matching_orders(scope: Scope, params: Params, canceled: bool | None) -> str:
+    """` AND id IN (orders with a matching line)` when the scope narrows lines."""
+    if not scope.narrows_lines:
+        return ""
+    return f" AND id IN (SELECT order_id FROM order_lines {_lines_where(scope, params, canceled)})"
+
+
+def _grouped(cursor: duckdb.DuckDBPyConnection, scope: Scope, key: str, canceled: bool) -> list[Any]:
+    """(key, orders, revenue) over counted (or canceled) orders, grouped by `key` ('' for one row)."""
+    params: Params = {}
+    select = f"{key}, " if key else ""
+    group = f" GROUP BY {key}" if key else ""
+    if scope.narrows_lines:
+        sql = (
+            f"SELECT {select}count(DISTINCT order_id), coalesce(sum(price_sold * quantity), 0)"
+            f" FROM order_lines {_lines_where(scope, params, canceled)}{group}"
+        )
+    else:
+        state = "canceled" if canceled else "NOT canceled"
+        sql = (
+            f"SELECT {select}count(*), coalesce(sum(grand_total), 0)"
+            f" FROM orders WHERE {_scope(scope, params)} AND {state}{group}"
+        )
+    return cursor.execute(sql, params).fetchall()
+
+
+def totals(cursor: duckdb.DuckDBPyConnection, scope: Scope, canceled: bool = False) -> Totals:
+    ((orders, revenue),) = _grouped(cursor, scope, "", canceled)
+    return Totals(orders, money(revenue))
+
+
+def daily(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[DayTotals]:
+    rows = _grouped(cursor, scope, "business_day", False)
+    return [DayTotals(day, orders, money(revenue)) for day, orders, revenue in sorted(rows)]
+
+
+def source_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[SourceTotals]:
+    rows = _grouped(cursor, scope, "source_id", False)
+    return [SourceTotals(source, orders, money(revenue)) for source, orders, revenue in sorted(rows)]
+
+
+def product_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[ProductTotals]:
+    """By product id (line name when there is none); names from the catalog, else the latest line."""
+    params: Params = {}
+    where = _lines_where(scope, params)
+    rows = cursor.execute(
+        f"""SELECT l.product_id, CASE WHEN l.product_id IS NULL THEN l.name END AS line_name, p.name,
+            sum(l.quantity), sum(l.price_sold * l.quantity)
+        FROM (SELECT product_id, name, quantity, price_sold FROM order_lines {where}) l
+        LEFT JOIN products p ON p.id = l.product_id
+        GROUP BY ALL""",
+        params,
+    ).fetchall()
+    missing = sorted(r[0] for r in rows if r[0] is not None and r[2] is None)
+    latest: dict[int, str] = {}
+    if missing:
+        params["missing"] = missing
+        latest = dict(
+            cursor.execute(
+                f"""SELECT DISTINCT ON (product_id) product_id, name FROM order_lines
+                {where} AND product_id IN (SELECT unnest($missing::BIGINT[]))
+                ORDER BY product_id, placed_at DESC, order_id DESC, position DESC""",
+                params,
+            ).fetchall()
+        )
+    result = [
+        ProductTotals(
+            pid, line_name if pid is None else (name if name is not None else latest[pid]), qty, rev
+        )
+        for pid, line_name, name, qty, rev in rows
+    ]
+    return sorted(result, key=lambda r: (r.product_id is None, r.product_id or 0, r.name))
+
+
+def category_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[CategoryTotals]:
+    params: Params = {}
+    rows = cursor.execute(
+        f"""SELECT category_id, sum(quantity), sum(price_sold * quantity)
+        FROM order_lines {_lines_where(scope, params)} GROUP BY category_id""",
+        params,
+    ).fetchall()
+    result = [CategoryTotals(c, q, money(r)) for c, q, r in rows]
+    return sorted(result, key=lambda r: (r.category_id is None, r.category_id or 0))
+
+
+def customer_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> CustomerCounts:
+    """Distinct buyers of counted orders; new ones had their first counted order inside the period."""
+    params: Params = {}
+    where = f"{_scope(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL"
+    row = cursor.execute(
+        f"""SELECT count(DISTINCT buyer_id),
+            count(DISTINCT buyer_id) FILTER (WHERE buyer_first_day BETWEEN $start AND $end)
+        FROM orders WHERE {where}{_matching_orders(scope, params, False)}""",
+        params,
+    ).fetchone()
+    assert row is not None
+    return CustomerCounts(row[0], row[1])
+
+
+def brand_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> BrandBreakdown:
+    params: Params = {}
+    rows = cursor.execute(
+        f"""SELECT brand_key, sum(price_sold * quantity), sum(quantity), count(DISTINCT order_id)
+        FROM order_lines {_lines_where(scope, params)} GROUP BY brand_key""",
+        params,
+    ).fetchall()
+    names = brand_names(cursor)
+    unbranded = money(next((r[1] for r in rows if r[0] is None), ZERO))
+    brands = sorted((r for r in rows if r[0] is not None), key=lambda r: str(r[0]))
+    return BrandBreakdown(
+        tuple(BrandTotals(names[k], money(rev), qty, n) for k, rev, qty, n in brands), unbranded
+    )
+
+
+def brand_names(cursor: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Brand key → spelling of the lowest product id carrying it (stripped)."""
+    rows = cursor.execute(
+        "SELECT brand_key, arg_min(brand, id) FROM products WHERE brand_key IS NOT NULL GROUP BY brand_key"
+    ).fetchall()
+    return {key: brand.strip() for key, brand in rows}
+
+
+def expense_totals(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, expense_type_id: int | None
+) -> ExpenseTotals:
+    """Paid expenses by type and by day, and how many orders had any, in one grouping-sets scan."""
+    params: Params = {}
+    where = f"{_scope(scope, params)} AND paid"
+    if expense_type_id is not None:
+        params["type"] = expense_type_id
+        where += " AND expense_type_id = $type"
+    if scope.narrows_lines:
+        where += f" AND order_id IN (SELECT order_id FROM order_lines {_lines_where(scope, params, None)})"
+    rows = cursor.execute(
+        f"""SELECT GROUPING(expense_type_id), GROUPING(business_day), expense_type_id, business_day,
+            sum(amount), count(*), count(DISTINCT order_id)
+        FROM order_expenses WHERE {where}
+        GROUP BY GROUPING SETS ((expense_type_id), (business_day), ())""",
+        params,
+    ).fetchall()
+    by_type: list[ExpenseTypeTotals] = []
+    by_day: dict[Any, Decimal] = defaultdict(Decimal)
+    orders_with = 0
+    for type_rolled_up, day_rolled_up, type_id, day, amount, count, orders in rows:
+        if type_rolled_up and day_rolled_up:
+            orders_with = orders
+        elif not type_rolled_up:
+            by_type.append(ExpenseTypeTotals(type_id, amount, count))
+        else:
+            by_day[day] = amount
+    by_type.sort(key=lambda t: (t.expense_type_id is None, t.expense_type_id or 0))
+    return ExpenseTotals(
+        tuple(by_type), orders_with, tuple(DayAmount(d, a) for d, a in sorted(by_day.items()))
+    )

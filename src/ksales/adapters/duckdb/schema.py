@@ -1,0 +1,110 @@
+"""The DuckDB schema as an ordered list of migrations, applied when a store is opened.
+
+Besides the CRM's own fields, orders carry columns derived from the store's `Rules` (business day,
+canceled/excluded/b2b flags, the buyer's first counted day) and lines and expenses repeat the order
+columns their queries filter on, so that no dashboard query has to join. `derived.py` keeps them
+in step when the store is opened with other rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+#: Money is exact to the cent and quantities to a thousandth (KeyCRM allows fractional units).
+MONEY = "DECIMAL(18, 2)"
+QUANTITY = "DECIMAL(18, 3)"
+
+_ORDER_FLAGS = """
+    business_day DATE NOT NULL,
+    excluded BOOLEAN NOT NULL,
+    canceled BOOLEAN NOT NULL,
+    b2b BOOLEAN NOT NULL"""
+
+_V1 = (
+    "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    "CREATE TABLE store_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    f"""CREATE TABLE orders (
+        id BIGINT NOT NULL,
+        source_id BIGINT NOT NULL,
+        status_id BIGINT,
+        status_group_id BIGINT,
+        manager_id BIGINT,
+        grand_total {MONEY} NOT NULL,
+        total_discount {MONEY} NOT NULL,
+        shipping_price {MONEY} NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        ordered_at TIMESTAMP,
+        updated_at TIMESTAMP,
+        placed_at TIMESTAMP NOT NULL,
+        buyer_id BIGINT,
+        buyer_name VARCHAR,
+        buyer_email VARCHAR,
+        buyer_phone VARCHAR,
+        content_hash VARCHAR NOT NULL,
+        buyer_first_day DATE,{_ORDER_FLAGS}
+    )""",
+    f"""CREATE TABLE order_lines (
+        order_id BIGINT NOT NULL,
+        position INTEGER NOT NULL,
+        name VARCHAR NOT NULL,
+        quantity {QUANTITY} NOT NULL,
+        price_sold {MONEY} NOT NULL,
+        product_id BIGINT,
+        offer_id BIGINT,
+        sku VARCHAR,
+        price {MONEY},
+        purchased_price {MONEY},
+        placed_at TIMESTAMP NOT NULL,
+        source_id BIGINT NOT NULL,
+        category_id BIGINT,
+        brand_key VARCHAR,{_ORDER_FLAGS}
+    )""",
+    f"""CREATE TABLE order_expenses (
+        order_id BIGINT NOT NULL,
+        position INTEGER NOT NULL,
+        id BIGINT NOT NULL,
+        amount {MONEY} NOT NULL,
+        expense_type_id BIGINT,
+        status VARCHAR,
+        payment_date TIMESTAMP,
+        paid BOOLEAN NOT NULL,
+        source_id BIGINT NOT NULL,{_ORDER_FLAGS}
+    )""",
+    "CREATE TABLE sources (id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, currency_code VARCHAR)",
+    "CREATE TABLE statuses (id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, group_id BIGINT)",
+    "CREATE TABLE expense_types (id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, alias VARCHAR)",
+    "CREATE TABLE categories (id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, parent_id BIGINT)",
+    """CREATE TABLE products (
+        id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, category_id BIGINT, brand VARCHAR, brand_key VARCHAR
+    )""",
+)
+
+#: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
+MIGRATIONS: Sequence[Sequence[str]] = (_V1,)
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(cursor: duckdb.DuckDBPyConnection) -> int:
+    """The version of the schema in the database (0 for an empty one)."""
+    cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = cursor.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(cursor: duckdb.DuckDBPyConnection) -> int:
+    """Apply the pending migrations, each in its own transaction; return the resulting version."""
+    version = schema_version(cursor)
+    for number in range(version, LATEST_VERSION):
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            for statement in MIGRATIONS[number]:
+                cursor.execute(statement)
+            cursor.execute("INSERT INTO schema_version VALUES (?)", [number + 1])
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+    return max(version, LATEST_VERSION)

@@ -1,0 +1,213 @@
+"""`DuckDbSalesStore`: the analytics store on an embedded DuckDB database (a file, or memory)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from ksales.adapters.duckdb import queries
+from ksales.adapters.duckdb.derived import sync_derived
+from ksales.adapters.duckdb.rows import (
+    EXPENSES_SELECT,
+    LINES_SELECT,
+    ORDER_SELECT,
+    order_from_rows,
+    to_utc_naive,
+)
+from ksales.adapters.duckdb.schema import migrate
+from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries
+from ksales.domain.errors import StoreUnavailable
+from ksales.domain.filters import Scope
+from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
+from ksales.domain.results import (
+    BrandBreakdown,
+    CategoryTotals,
+    CustomerCounts,
+    DayTotals,
+    ExpenseTotals,
+    ProductTotals,
+    SourceTotals,
+    Totals,
+)
+from ksales.domain.rules import Rules
+from ksales.ports.store import ApplyResult, OrderChanges
+
+T = TypeVar("T")
+Cursor = duckdb.DuckDBPyConnection
+
+
+class DuckDbSalesStore:
+    """Implements `SalesStore`: one connection, one cursor per thread, writes serialised by a lock."""
+
+    def __init__(self, path: str | Path | None, rules: Rules) -> None:
+        self.rules = rules
+        self.path = ":memory:" if path is None else str(path)
+        self._local = threading.local()
+        self._cursors: list[Cursor] = []
+        self._lock = threading.RLock()
+        try:
+            self._connection = duckdb.connect(self.path)
+        except duckdb.Error as error:
+            raise StoreUnavailable(f"cannot open the analytics store {self.path}: {error}") from error
+        with self._failing("opening the analytics store"):
+            cursor = self._cursor()
+            self.schema_version = migrate(cursor)
+            sync_derived(cursor, rules)
+
+    # --- plumbing -----------------------------------------------------------------------------
+    def _cursor(self) -> Cursor:
+        cursor: Cursor | None = getattr(self._local, "cursor", None)
+        if cursor is None:
+            with self._lock:
+                cursor = self._connection.cursor()
+                self._cursors.append(cursor)
+            self._local.cursor = cursor
+        return cursor
+
+    @contextmanager
+    def _failing(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except duckdb.Error as error:
+            raise StoreUnavailable(f"{what} failed: {error}") from error
+
+    def _read(self, what: str, query: Callable[[Cursor], T]) -> T:
+        with self._failing(what):
+            return query(self._cursor())
+
+    def _write(self, what: str, change: Callable[[Cursor], T]) -> T:
+        """Run `change` in one transaction: all of it or, on any error, none of it."""
+        with self._lock, self._failing(what):
+            cursor = self._cursor()
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                result = change(cursor)
+                cursor.execute("COMMIT")
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            return result
+
+    # --- writes -------------------------------------------------------------------------------
+    def apply(self, changes: OrderChanges) -> ApplyResult:
+        return self._write("applying order changes", lambda c: write_changes(c, changes, self.rules))
+
+    def save_dictionaries(self, dictionaries: Dictionaries) -> None:
+        self._write("saving dictionaries", lambda c: write_dictionaries(c, dictionaries))
+
+    def set_meta(self, values: Mapping[str, str]) -> None:
+        if values:
+            self._write("saving meta", lambda c: set_meta(c, values))
+
+    # --- reads --------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._read(
+            "reading meta", lambda c: c.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    def get_order(self, order_id: int) -> Order | None:
+        def fetch(cursor: Cursor) -> Order | None:
+            row = cursor.execute(ORDER_SELECT, [order_id]).fetchone()
+            if row is None:
+                return None
+            lines = cursor.execute(LINES_SELECT, [order_id]).fetchall()
+            expenses = cursor.execute(EXPENSES_SELECT, [order_id]).fetchall()
+            return order_from_rows(row, lines, expenses)
+
+        return self._read(f"reading order {order_id}", fetch)
+
+    def order_count(self) -> int:
+        row = self._read("counting orders", lambda c: c.execute("SELECT count(*) FROM orders").fetchone())
+        return int(row[0]) if row else 0
+
+    def order_ids_placed_between(self, start: datetime, end: datetime) -> frozenset[int]:
+        rows = self._read(
+            "listing orders",
+            lambda c: c.execute(
+                "SELECT id FROM orders WHERE placed_at >= ? AND placed_at < ?",
+                [to_utc_naive(start), to_utc_naive(end)],
+            ).fetchall(),
+        )
+        return frozenset(row[0] for row in rows)
+
+    def sources(self) -> list[Source]:
+        rows = self._read(
+            "listing sources",
+            lambda c: c.execute(
+                """SELECT id, name, currency_code FROM sources
+                UNION ALL
+                SELECT DISTINCT source_id, NULL, NULL FROM orders
+                WHERE source_id NOT IN (SELECT id FROM sources)"""
+            ).fetchall(),
+        )
+        return sorted(
+            (Source(i, name if name is not None else f"Source {i}", currency) for i, name, currency in rows),
+            key=lambda s: s.id,
+        )
+
+    def statuses(self) -> list[Status]:
+        return [Status(*r) for r in self._all("SELECT id, name, group_id FROM statuses ORDER BY id")]
+
+    def expense_types(self) -> list[ExpenseType]:
+        return [ExpenseType(*r) for r in self._all("SELECT id, name, alias FROM expense_types ORDER BY id")]
+
+    def categories(self) -> list[Category]:
+        return [Category(*r) for r in self._all("SELECT id, name, parent_id FROM categories ORDER BY id")]
+
+    def products(self) -> list[Product]:
+        return [
+            Product(*r) for r in self._all("SELECT id, name, category_id, brand FROM products ORDER BY id")
+        ]
+
+    def brands(self) -> list[str]:
+        names = self._read("listing brands", queries.brand_names)
+        return sorted(names.values(), key=lambda b: (b.lower(), b))
+
+    def _all(self, sql: str) -> list[tuple[Any, ...]]:
+        return self._read("reading dictionaries", lambda c: c.execute(sql).fetchall())
+
+    # --- aggregates ---------------------------------------------------------------------------
+    def totals(self, scope: Scope) -> Totals:
+        return self._read("computing totals", lambda c: queries.totals(c, scope))
+
+    def returns(self, scope: Scope) -> Totals:
+        return self._read("computing returns", lambda c: queries.totals(c, scope, canceled=True))
+
+    def daily(self, scope: Scope) -> list[DayTotals]:
+        return self._read("computing daily totals", lambda c: queries.daily(c, scope))
+
+    def source_totals(self, scope: Scope) -> list[SourceTotals]:
+        return self._read("computing source totals", lambda c: queries.source_totals(c, scope))
+
+    def product_totals(self, scope: Scope) -> list[ProductTotals]:
+        return self._read("computing product totals", lambda c: queries.product_totals(c, scope))
+
+    def category_totals(self, scope: Scope) -> list[CategoryTotals]:
+        return self._read("computing category totals", lambda c: queries.category_totals(c, scope))
+
+    def customer_counts(self, scope: Scope) -> CustomerCounts:
+        return self._read("counting customers", lambda c: queries.customer_counts(c, scope))
+
+    def brand_breakdown(self, scope: Scope) -> BrandBreakdown:
+        return self._read("computing brand totals", lambda c: queries.brand_breakdown(c, scope))
+
+    def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
+        return self._read("computing expenses", lambda c: queries.expense_totals(c, scope, expense_type_id))
+
+    def close(self) -> None:
+        """Close every cursor and the connection (idempotent)."""
+        with self._lock:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
+            self._connection.close()
+
+    def __repr__(self) -> str:
+        return f"DuckDbSalesStore({self.path!r})"

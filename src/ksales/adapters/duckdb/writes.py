@@ -1,0 +1,174 @@
+"""The write side of the DuckDB store: order changes and dictionaries, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import duckdb
+
+from ksales.adapters.duckdb.derived import refresh_first_days
+from ksales.adapters.duckdb.rows import (
+    EXPENSE_COLUMNS,
+    LINE_COLUMNS,
+    ORDER_COLUMNS,
+    Row,
+    cell,
+    columns_of,
+    content_hash,
+    order_rows,
+    unnest_select,
+)
+from ksales.domain.filters import brand_key
+from ksales.domain.model import Dictionaries, Order
+from ksales.domain.rules import Rules
+from ksales.ports.store import ApplyResult, OrderChanges
+
+#: Rows per INSERT statement: big enough to be fast, small enough to bound the parameter lists.
+CHUNK = 20_000
+
+
+def insert_rows(
+    cursor: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Row],
+    *,
+    join_products: bool = False,
+) -> None:
+    """Insert rows in chunks; lines pick up their product's category and brand key on the way."""
+    names = ", ".join(name for name, _ in columns)
+    select = unnest_select(columns)
+    if join_products:
+        statement = (
+            f"INSERT INTO {table} ({names}, category_id, brand_key)"
+            f" SELECT v.*, p.category_id, p.brand_key FROM ({select}) v"
+            " LEFT JOIN products p ON p.id = v.product_id"
+        )
+    else:
+        statement = f"INSERT INTO {table} ({names}) {select}"
+    for start in range(0, len(rows), CHUNK):
+        cursor.execute(statement, columns_of(rows[start : start + CHUNK], len(columns)))
+
+
+def _delete_orders(cursor: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
+    for table, key in (("order_lines", "order_id"), ("order_expenses", "order_id"), ("orders", "id")):
+        cursor.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?::BIGINT[]))", [ids])
+
+
+def write_changes(cursor: duckdb.DuckDBPyConnection, changes: OrderChanges, rules: Rules) -> ApplyResult:
+    """Upserts (the last one of an id wins), then deletions, then meta; counted like the fake counts."""
+    touched = sorted({o.id for o in changes.upserts} | set(changes.deletions))
+    stored: dict[int, tuple[str, int | None]] = {
+        row[0]: (row[1], row[2])
+        for row in cursor.execute(
+            "SELECT id, content_hash, buyer_id FROM orders WHERE id IN (SELECT unnest(?::BIGINT[]))",
+            [touched],
+        ).fetchall()
+    }
+    current: dict[int, str | None] = {oid: digest for oid, (digest, _) in stored.items()}
+    final: dict[int, tuple[Order, str]] = {}
+    inserted = updated = unchanged = removed = 0
+    for order in changes.upserts:
+        digest = content_hash(order)
+        before = current.get(order.id)
+        if before is None:
+            inserted += 1
+        elif before == digest:
+            unchanged += 1
+        else:
+            updated += 1
+        current[order.id] = digest
+        final[order.id] = (order, digest)
+    for order_id in changes.deletions:
+        if current.get(order_id) is not None:
+            removed += 1
+        current[order_id] = None
+        final.pop(order_id, None)
+
+    writes = [(o, d) for oid, (o, d) in final.items() if oid not in stored or stored[oid][0] != d]
+    rewritten = {o.id for o, _ in writes}
+    gone = [oid for oid in stored if oid in changes.deletions or oid in rewritten]
+    if gone:
+        _delete_orders(cursor, gone)
+    if writes:
+        _insert_orders(cursor, writes, rules)
+    buyers = {stored[oid][1] for oid in gone} | {o.buyer_id for o, _ in writes}
+    buyers.discard(None)
+    if buyers:
+        refresh_first_days(cursor, sorted(b for b in buyers if b is not None))
+    if changes.meta:
+        set_meta(cursor, changes.meta)
+    return ApplyResult(inserted, updated, unchanged, removed)
+
+
+def _insert_orders(
+    cursor: duckdb.DuckDBPyConnection, writes: Iterable[tuple[Order, str]], rules: Rules
+) -> None:
+    orders: list[Row] = []
+    lines: list[Row] = []
+    expenses: list[Row] = []
+    for order, digest in writes:
+        row, order_lines, order_expenses = order_rows(order, rules, digest)
+        orders.append(row)
+        lines.extend(order_lines)
+        expenses.extend(order_expenses)
+    insert_rows(cursor, "orders", ORDER_COLUMNS, orders)
+    insert_rows(cursor, "order_lines", LINE_COLUMNS, lines, join_products=True)
+    insert_rows(cursor, "order_expenses", EXPENSE_COLUMNS, expenses)
+
+
+def set_meta(cursor: duckdb.DuckDBPyConnection, values: Mapping[str, str]) -> None:
+    keys, texts = list(values), [values[k] for k in values]
+    cursor.execute(
+        "INSERT OR REPLACE INTO meta SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])", [keys, texts]
+    )
+
+
+def _upsert(
+    cursor: duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]], rows: list[Row]
+) -> None:
+    if not rows:
+        return
+    names = ", ".join(name for name, _ in columns)
+    select = unnest_select(columns)
+    for start in range(0, len(rows), CHUNK):
+        cursor.execute(
+            f"INSERT OR REPLACE INTO {table} ({names}) {select}",
+            columns_of(rows[start : start + CHUNK], len(columns)),
+        )
+
+
+def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictionaries) -> None:
+    """Upsert every dictionary (the last entry of an id wins) and re-file lines of changed products."""
+    sources = {s.id: (s.id, s.name, s.currency_code) for s in dictionaries.sources}
+    statuses = {s.id: (s.id, s.name, s.group_id) for s in dictionaries.statuses}
+    types = {t.id: (t.id, t.name, t.alias) for t in dictionaries.expense_types}
+    categories = {c.id: (c.id, c.name, c.parent_id) for c in dictionaries.categories}
+    products = {
+        p.id: (p.id, p.name, p.category_id, p.brand, (brand_key(p.brand) or None) if p.brand else None)
+        for p in dictionaries.products
+    }
+    ids = (("id", "BIGINT"), ("name", "VARCHAR"))
+    _upsert(cursor, "sources", (*ids, ("currency_code", "VARCHAR")), _cells(sources.values()))
+    _upsert(cursor, "statuses", (*ids, ("group_id", "BIGINT")), _cells(statuses.values()))
+    _upsert(cursor, "expense_types", (*ids, ("alias", "VARCHAR")), _cells(types.values()))
+    _upsert(cursor, "categories", (*ids, ("parent_id", "BIGINT")), _cells(categories.values()))
+    _upsert(
+        cursor,
+        "products",
+        (*ids, ("category_id", "BIGINT"), ("brand", "VARCHAR"), ("brand_key", "VARCHAR")),
+        _cells(products.values()),
+    )
+    if products:
+        cursor.execute(
+            """UPDATE order_lines SET category_id = p.category_id, brand_key = p.brand_key
+            FROM products p
+            WHERE order_lines.product_id = p.id AND p.id IN (SELECT unnest(?::BIGINT[]))
+              AND (order_lines.category_id IS DISTINCT FROM p.category_id
+                   OR order_lines.brand_key IS DISTINCT FROM p.brand_key)""",
+            [sorted(products)],
+        )
+
+
+def _cells(rows: Iterable[tuple[object, ...]]) -> list[Row]:
+    return [tuple(cell(v) for v in row) for row in rows]

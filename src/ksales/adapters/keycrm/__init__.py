@@ -1,0 +1,3 @@
+from ksales.adapters.keycrm.client import KeyCrmClient
+
+__all__ = ["KeyCrmClient"]

@@ -1,0 +1,1 @@
+"""SQLite adapters: the users of the bot and the dashboard."""

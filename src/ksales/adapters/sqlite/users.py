@@ -1,0 +1,157 @@
+"""The users of the bot and the dashboard in a SQLite file (WAL, versioned schema)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ksales.adapters.sqlite.schema import migrate
+from ksales.domain.errors import StoreUnavailable
+from ksales.domain.periods import PeriodKind
+from ksales.domain.rules import SalesType
+from ksales.domain.users import User, UserSettings, UserStatus
+
+T = TypeVar("T")
+
+#: How long a writer waits for another connection's lock (the dashboard, a CLI) before failing.
+BUSY_TIMEOUT_MS = 5000
+
+_COLUMNS = (
+    "id, status, username, full_name, requested_at, reviewed_at, reviewed_by, denial_count, "
+    "last_active_at, sales_type, default_period, milestone_notifications, digest_hour"
+)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _row(user: User) -> tuple[Any, ...]:
+    s = user.settings
+    return (
+        user.id,
+        user.status.value,
+        user.username,
+        user.full_name,
+        _iso(user.requested_at),
+        _iso(user.reviewed_at),
+        user.reviewed_by,
+        user.denial_count,
+        _iso(user.last_active_at),
+        s.sales_type.value,
+        s.period.value,
+        int(s.milestone_notifications),
+        s.digest_hour,
+    )
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    return User(
+        id=row[0],
+        status=UserStatus(row[1]),
+        username=row[2],
+        full_name=row[3],
+        requested_at=_moment(row[4]),
+        reviewed_at=_moment(row[5]),
+        reviewed_by=row[6],
+        denial_count=row[7],
+        last_active_at=_moment(row[8]),
+        settings=UserSettings(
+            sales_type=SalesType(row[9]),
+            period=PeriodKind(row[10]),
+            milestone_notifications=bool(row[11]),
+            digest_hour=row[12],
+        ),
+    )
+
+
+class SqliteUserStore:
+    """Implements `UserStore`. One connection shared by every thread, serialised by a lock."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE for writes).
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot open the users database: {error}") from error
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            migrate(self._db)
+        except sqlite3.Error as error:
+            self._db.close()
+            raise StoreUnavailable(f"cannot open the users database: {error}") from error
+
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            try:
+                return work(self._db)
+            except sqlite3.Error as error:
+                raise StoreUnavailable(f"users database failed: {error}") from error
+
+    @contextmanager
+    def _write(self, db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def get(self, user_id: int) -> User | None:
+        def work(db: sqlite3.Connection) -> User | None:
+            row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
+            return None if row is None else _user(row)
+
+        return self._run(work)
+
+    def save(self, user: User) -> None:
+        marks = ", ".join("?" * len(_COLUMNS.split(",")))
+
+        def work(db: sqlite3.Connection) -> None:
+            with self._write(db):
+                db.execute(f"INSERT OR REPLACE INTO users ({_COLUMNS}) VALUES ({marks})", _row(user))
+
+        self._run(work)
+
+    def list(self, statuses: Iterable[UserStatus] | None = None) -> list[User]:
+        wanted = None if statuses is None else sorted({UserStatus(s).value for s in statuses})
+
+        def work(db: sqlite3.Connection) -> list[User]:
+            if wanted is None:
+                rows = db.execute(f"SELECT {_COLUMNS} FROM users ORDER BY id").fetchall()
+            else:
+                marks = ", ".join("?" * len(wanted))
+                rows = db.execute(
+                    f"SELECT {_COLUMNS} FROM users WHERE status IN ({marks}) ORDER BY id", wanted
+                ).fetchall()
+            return [_user(row) for row in rows]
+
+        if wanted == []:
+            return []
+        return self._run(work)
+
+    def mark_announced(self, key: str) -> bool:
+        def work(db: sqlite3.Connection) -> bool:
+            with self._write(db):
+                cursor = db.execute("INSERT OR IGNORE INTO announcements (key) VALUES (?)", (key,))
+                return cursor.rowcount == 1
+
+        return self._run(work)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

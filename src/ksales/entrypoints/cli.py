@@ -1,0 +1,229 @@
+"""The `ksales` command: serve, sync, bot, report, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ksales import __version__
+from ksales.domain.errors import ConfigError, KsalesError
+from ksales.entrypoints.container import Container, build_container
+from ksales.entrypoints.formatting import money, pct
+from ksales.entrypoints.logs import configure_logging
+from ksales.entrypoints.serialize import to_jsonable
+from ksales.entrypoints.settings import Settings
+from ksales.services.sync import SyncProgress
+
+log = logging.getLogger("ksales")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ksales", description="Sales reporting for a KeyCRM shop: dashboard, bot, sync and reports."
+    )
+    parser.add_argument("--version", action="version", version=f"ksales {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="run the dashboard with background sync (and the bot if BOT_TOKEN)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+
+    sync = commands.add_parser("sync", help="sync orders from KeyCRM (or the demo shop) once and exit")
+    sync.add_argument("--full", action="store_true", help="re-read every window of the last N days")
+    sync.add_argument("--days", type=int, default=730, help="days a full sync covers (default 730)")
+
+    commands.add_parser("bot", help="run the Telegram bot with background sync, without the dashboard")
+
+    report = commands.add_parser("report", help="print the sales summary, or write it as JSON or Excel")
+    report.add_argument(
+        "--period", help="today, yesterday, week, last_week, month, last_month, last_7_days, …"
+    )
+    report.add_argument("--from", dest="start_date", metavar="YYYY-MM-DD", help="start of a custom range")
+    report.add_argument("--to", dest="end_date", metavar="YYYY-MM-DD", help="end of a custom range")
+    report.add_argument("--sales-type", help="retail (default), b2b or all")
+    report.add_argument("--source", dest="source_id", help="source id")
+    report.add_argument("--category", dest="category_id", help="category id (its subcategories included)")
+    report.add_argument("--brand", help="brand name (case-insensitive)")
+    report.add_argument("--compare", help="previous_period (default), year_ago or none")
+    report.add_argument("--xlsx", type=Path, metavar="FILE", help="write the Excel workbook to FILE")
+    report.add_argument("--json", action="store_true", help="print exactly what GET /api/summary returns")
+
+    demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
+    demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
+    demo.add_argument("--seed", type=int, help="seed of the demo shop (default KSALES_DEMO_SEED or 7)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"ksales: configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    container = build_container(settings)
+    try:
+        return int(COMMANDS[args.command](container, args) or 0)
+    except KsalesError as exc:
+        print(f"ksales: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        container.shutdown_resources()
+
+
+def _serve(container: Container, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ksales.entrypoints.web.app import create_app
+
+    container.sales_store()  # open the store now: a second process is refused before the server starts
+    url = f"http://{args.host}:{args.port}/"
+    log.info("ksales %s: dashboard at %s", __version__, url)
+    print(f"ksales dashboard: {url}", flush=True)
+    uvicorn.run(create_app(container), host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0
+
+
+def _bot(container: Container, args: argparse.Namespace) -> int:
+    if container.settings().bot_token is None:
+        raise ConfigError("BOT_TOKEN", "is not set: the bot needs a Telegram bot token")
+    from ksales.entrypoints.bot.lifecycle import serve_bot
+
+    container.sales_store()
+    asyncio.run(serve_bot(container))
+    return 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal; silent elsewhere."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, progress: SyncProgress) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        done = int(width * progress.window / max(progress.windows, 1))
+        sys.stderr.write(
+            f"\r{progress.mode} sync [{'#' * done}{'.' * (width - done)}] "
+            f"{progress.window}/{progress.windows} windows, {progress.fetched} orders"
+        )
+        if progress.window == progress.windows:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _sync(container: Container, args: argparse.Namespace) -> int:
+    if args.days < 1:
+        raise ConfigError("--days", "must be at least 1")
+    sync = container.sync()
+
+    async def run() -> str:
+        try:
+            bar = _ProgressBar()
+            report = await (
+                sync.full(args.days, progress=bar) if args.full else sync.incremental(progress=bar)
+            )
+            return report.line()
+        finally:
+            await sync.crm.aclose()
+
+    print(asyncio.run(run()))
+    return 0
+
+
+def _demo(container: Container, args: argparse.Namespace) -> int:
+    from ksales.adapters.demo.crm import HISTORY_DAYS, DemoCrm
+
+    settings = container.settings()
+    if not settings.demo_mode:
+        log.info("KEYCRM_API_KEY is set, but `ksales demo` always loads the demo shop")
+    for path in (settings.store_path, settings.store_path.with_name(settings.store_path.name + ".wal")):
+        path.unlink(missing_ok=True)
+    per_year = 20_000 if args.orders is None else max(1, round(args.orders * 365.25 / HISTORY_DAYS))
+    crm = DemoCrm(
+        clock=container.clock(),
+        seed=settings.demo_seed if args.seed is None else args.seed,
+        timezone=settings.timezone,
+        orders_per_year=per_year,
+    )
+    container.crm.override(crm)
+    sync = container.sync()
+    report = asyncio.run(sync.full(HISTORY_DAYS, progress=_ProgressBar()))
+    print(report.line())
+    print(f"demo store ready: {settings.store_path} ({sync.store.order_count()} orders)")
+    return 0
+
+
+def _report(container: Container, args: argparse.Namespace) -> int:
+    analytics = container.analytics()
+    params = {
+        key: value
+        for key in (
+            "period",
+            "start_date",
+            "end_date",
+            "sales_type",
+            "source_id",
+            "category_id",
+            "brand",
+            "compare",
+        )
+        if (value := getattr(args, key)) is not None
+    }
+    request = analytics.parse(params)
+    if args.xlsx is not None:
+        args.xlsx.write_bytes(container.report_writer().write(analytics.bundle(request)))
+        print(f"wrote {args.xlsx}")
+        return 0
+    summary = analytics.summary(request)
+    if args.json:
+        print(json.dumps(to_jsonable(summary), ensure_ascii=False, indent=2))
+        return 0
+    currency = container.settings().currency
+    period = summary.period
+    print(f"Sales {period.start} … {period.end} ({period.kind.value}), {summary.filters.sales_type.value}")
+    rows = [
+        ("Revenue", money(summary.revenue, currency, 2)),
+        ("Orders", str(summary.orders)),
+        ("Average check", money(summary.avg_check, currency, 2)),
+        ("Returns", f"{summary.returns.orders} orders, {money(summary.returns.revenue, currency, 2)}"),
+    ]
+    if summary.comparison is not None:
+        c = summary.comparison
+        rows.append(
+            (
+                "Compared with",
+                f"{c.start} … {c.end}: {money(c.revenue, currency, 2)} "
+                f"({pct(c.revenue_change_pct, signed=True)} revenue)",
+            )
+        )
+    m = summary.milestones
+    if m.kind is not None:
+        state = (
+            f"next {money(m.next, currency)} ({pct(m.progress_pct)})" if m.next else "every threshold reached"
+        )
+        rows.append((f"Milestone ({m.kind.value})", state))
+    for label, value in rows:
+        print(f"  {label:<22} {value}")
+    sources = analytics.sources_breakdown(request).sources
+    if sources:
+        print("  Sources:")
+        for s in sources:
+            revenue = money(s.revenue, currency, 2)
+            print(f"    {s.name[:24]:<24} {s.orders:>6}  {revenue:>18}  {pct(s.share_pct):>7}")
+    return 0
+
+
+COMMANDS = {"serve": _serve, "sync": _sync, "bot": _bot, "report": _report, "demo": _demo}

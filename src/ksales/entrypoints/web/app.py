@@ -1,0 +1,130 @@
+"""`create_app(container)`: the dashboard's Starlette application."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from ksales.domain.errors import InvalidParameter, NotFound, StoreError
+from ksales.entrypoints import runtime
+from ksales.entrypoints.container import Container
+from ksales.entrypoints.settings import Settings
+from ksales.entrypoints.web import api, lookups, openapi, pages
+from ksales.entrypoints.web.auth import Auth
+from ksales.entrypoints.web.middleware import LoginGateMiddleware, RequestContextMiddleware
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
+
+
+async def invalid_parameter(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, InvalidParameter)
+    body = {"error": "invalid_parameter", "field": exc.field, "message": exc.message}
+    return JSONResponse(body, status_code=400)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NotFound)
+    return JSONResponse({"error": "not_found", "message": exc.message}, status_code=404)
+
+
+async def store_error(request: Request, exc: Exception) -> Response:
+    log.error("store error on %s: %s", request.url.path, exc)
+    body = {"error": "store_unavailable", "message": "the sales store is not available; try again shortly"}
+    return JSONResponse(body, status_code=503)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if _is_api(request):
+        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            {"error": error, "message": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    request_id = request.scope.get("state", {}).get("request_id")
+    log.exception("unhandled error on %s %s (request %s)", request.method, request.url.path, request_id)
+    body = {"error": "internal_error", "message": "something went wrong; it has been logged"}
+    return JSONResponse(body, status_code=500)
+
+
+def make_auth(container: Container, settings: Settings) -> Auth | None:
+    """Login is on exactly when BOT_TOKEN is set."""
+    if settings.bot_token is None:
+        log.warning("BOT_TOKEN is not set: the dashboard is open to anyone who can reach it (no login)")
+        return None
+    return Auth(
+        bot_token=settings.bot_token.value,
+        secret_key=settings.dashboard_secret_key.value,
+        admin_ids=settings.admin_user_ids,
+        users=container.user_store(),
+        clock=container.clock(),
+        secure_cookies=settings.secure_cookies,
+    )
+
+
+def create_app(container: Container, *, background: bool = True) -> Starlette:
+    """The dashboard; with `background` the lifespan also runs the syncs (and the bot when configured)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        settings: Settings = container.settings()
+        state: dict[str, Any] = {
+            "settings": settings,
+            "analytics": container.analytics(),
+            "sync": container.sync(),
+            "auth": make_auth(container, settings),
+            "started": time.monotonic(),
+            "openapi": openapi.build_document(lookups.version()),
+            "bot_username_cache": {},
+        }
+        async with contextlib.AsyncExitStack() as stack:
+            if background:
+                stack.callback(container.shutdown_resources)
+                await stack.enter_async_context(runtime.background(container))
+            yield state
+
+    routes = [
+        *pages.routes,
+        *api.routes,
+        *lookups.routes,
+        *openapi.routes,
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=500, compresslevel=6),
+            Middleware(RequestContextMiddleware),
+            Middleware(LoginGateMiddleware),
+        ],
+        exception_handlers={
+            InvalidParameter: invalid_parameter,
+            NotFound: not_found,
+            StoreError: store_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+    )

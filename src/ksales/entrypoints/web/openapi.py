@@ -1,0 +1,275 @@
+"""The OpenAPI 3.0 description of the API, written by hand so that it says exactly what the code does.
+
+schemathesis fuzzes the app against this document (tests/e2e/test_web_schema.py), so a response
+that drifts from it fails the suite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ksales.domain.periods import PeriodKind
+
+Schema = dict[str, Any]
+
+INT: Schema = {"type": "integer"}
+NUM: Schema = {"type": "number"}
+STR: Schema = {"type": "string"}
+DATE: Schema = {"type": "string", "format": "date"}
+
+
+def nullable(schema: Schema) -> Schema:
+    return {**schema, "nullable": True}
+
+
+def obj(**properties: Schema) -> Schema:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+PERIOD = obj(start=DATE, end=DATE, kind={"type": "string", "enum": [k.value for k in PeriodKind]})
+FILTERS = obj(
+    sales_type={"type": "string", "enum": ["retail", "b2b", "all"]},
+    source_id=nullable(INT),
+    category_id=nullable(INT),
+    brand=nullable(STR),
+)
+ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {"error": STR, "field": STR, "message": STR},
+}
+PRODUCT = obj(product_id=nullable(INT), name=STR, quantity=NUM, revenue=NUM, share_pct=NUM)
+CATEGORY_ROW = obj(id=nullable(INT), name=STR, revenue=NUM, quantity=NUM, has_children={"type": "boolean"})
+BRAND = obj(brand=STR, revenue=NUM, quantity=NUM, orders=INT, share_pct=NUM)
+POINTS = array(obj(date=DATE, revenue=NUM, orders=INT))
+MILESTONES = obj(
+    kind=nullable({"type": "string", "enum": ["daily", "weekly", "monthly"]}),
+    thresholds=array(NUM),
+    reached=array(NUM),
+    next=nullable(NUM),
+    progress_pct=nullable(NUM),
+)
+COMPARISON = obj(
+    start=DATE,
+    end=DATE,
+    orders=INT,
+    revenue=NUM,
+    avg_check=NUM,
+    revenue_change_pct=nullable(NUM),
+    orders_change_pct=nullable(NUM),
+    avg_check_change_pct=nullable(NUM),
+)
+
+
+def report(**properties: Schema) -> Schema:
+    """A data response: the figures plus the echoed period and filters."""
+    return obj(period=PERIOD, filters=FILTERS, **properties)
+
+
+def _param(name: str, schema: Schema, description: str, where: str = "query") -> Schema:
+    return {"name": name, "in": where, "required": where == "path", "schema": schema, "description": description}
+
+
+SHARED_PARAMETERS = [
+    _param(
+        "period",
+        {"type": "string", "enum": [k.value for k in PeriodKind]},
+        "Named period (case-insensitive); wins over dates. Default: today.",
+    ),
+    _param("start_date", DATE, "Custom range start (YYYY-MM-DD), with end_date."),
+    _param("end_date", DATE, "Custom range end (inclusive), with start_date; at most 3660 days."),
+    _param(
+        "sales_type",
+        {"type": "string", "enum": ["retail", "b2b", "all"]},
+        "Retail (default), B2B or all orders.",
+    ),
+    _param("source_id", {"type": "integer", "minimum": 1}, "Only orders of this source (must exist)."),
+    _param("category_id", {"type": "integer", "minimum": 1}, "Only lines in this category or below it."),
+    _param("brand", {"type": "string", "maxLength": 200}, "Only lines of this brand (case-insensitive)."),
+    _param(
+        "compare",
+        {"type": "string", "enum": ["previous_period", "year_ago", "none"]},
+        "What the period is compared with.",
+    ),
+]
+LIMIT = _param("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}, "Rows to return.")
+
+REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
+    "/api/summary": (
+        "Revenue, orders, average check, returns, comparison and milestones",
+        report(
+            orders=INT,
+            revenue=NUM,
+            avg_check=NUM,
+            returns=obj(orders=INT, revenue=NUM),
+            comparison=nullable(COMPARISON),
+            milestones=MILESTONES,
+        ),
+        [],
+    ),
+    "/api/revenue/trend": (
+        "Revenue and orders per day, week or month, with the comparison range's points",
+        report(
+            granularity={"type": "string", "enum": ["day", "week", "month"]},
+            points=POINTS,
+            comparison=nullable(obj(start=DATE, end=DATE, points=POINTS)),
+        ),
+        [_param("granularity", {"type": "string", "enum": ["day", "week", "month"]}, "Bucket size.")],
+    ),
+    "/api/sales/by-source": (
+        "Orders and revenue by source, by revenue",
+        report(
+            sources=array(obj(id=INT, name=STR, orders=INT, revenue=NUM, share_pct=NUM)),
+            total_orders=INT,
+            total_revenue=NUM,
+        ),
+        [],
+    ),
+    "/api/products/top": (
+        "Best-selling products",
+        report(by={"type": "string", "enum": ["quantity", "revenue"]}, limit=INT, products=array(PRODUCT)),
+        [LIMIT, _param("by", {"type": "string", "enum": ["quantity", "revenue"]}, "Ranking measure.")],
+    ),
+    "/api/products/performance": (
+        "Top products by revenue, root categories and product totals",
+        report(
+            top_by_revenue=array(PRODUCT),
+            categories=array(CATEGORY_ROW),
+            metrics=obj(products=INT, revenue=NUM, quantity=NUM),
+        ),
+        [],
+    ),
+    "/api/categories/breakdown": (
+        "Revenue by category: the roots, or the children of parent_id",
+        report(parent=nullable(obj(id=INT, name=STR)), categories=array(CATEGORY_ROW)),
+        [_param("parent_id", {"type": "integer", "minimum": 1}, "Drill down into this category.")],
+    ),
+    "/api/customers/insights": (
+        "New and returning customers, repeat rate, average check per day",
+        report(
+            customers=INT,
+            new_customers=INT,
+            returning_customers=INT,
+            repeat_rate_pct=NUM,
+            aov=NUM,
+            aov_trend=array(obj(date=DATE, aov=NUM)),
+        ),
+        [],
+    ),
+    "/api/brands/analytics": (
+        "Brands by revenue and by quantity",
+        report(
+            limit=INT,
+            top_by_revenue=array(BRAND),
+            top_by_quantity=array(BRAND),
+            metrics=obj(
+                brands=INT, top_brand=nullable(STR), top_brand_share_pct=NUM, unbranded_revenue=NUM
+            ),
+        ),
+        [LIMIT],
+    ),
+    "/api/expenses/summary": (
+        "Paid order expenses by type and per day",
+        report(
+            expense_type_id=nullable(INT),
+            total=NUM,
+            count=INT,
+            orders_with_expenses=INT,
+            avg_per_order=NUM,
+            by_type=array(obj(id=nullable(INT), name=STR, amount=NUM, count=INT)),
+            trend=array(obj(date=DATE, amount=NUM)),
+        ),
+        [_param("expense_type_id", {"type": "integer", "minimum": 1}, "Only this expense type.")],
+    ),
+    "/api/expenses/profit": (
+        "Revenue minus expenses, margin, and per day",
+        report(
+            revenue=NUM,
+            expenses=NUM,
+            gross_profit=NUM,
+            margin_pct=NUM,
+            trend=array(obj(date=DATE, revenue=NUM, expenses=NUM, profit=NUM)),
+        ),
+        [],
+    ),
+}
+
+ID_NAME = array(obj(id=INT, name=STR))
+CATEGORIES = array(obj(id=INT, name=STR, parent_id=nullable(INT)))
+HEALTH = obj(
+    status={"type": "string", "enum": ["ok", "degraded"]},
+    version=STR,
+    uptime_s=NUM,
+    store=obj(
+        orders=nullable(INT),
+        last_sync_at=nullable({"type": "string", "format": "date-time"}),
+        last_sync_ok=nullable({"type": "boolean"}),
+    ),
+)
+
+
+def _json(description: str, schema: Schema) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+UNAUTHORIZED = _json("Login required (only when BOT_TOKEN is set)", ERROR)
+
+
+def _operation(summary: str, schema: Schema, parameters: list[Schema], *, errors: bool = True) -> Schema:
+    responses: dict[str, Schema] = {"200": _json("OK", schema)}
+    if errors:
+        responses["400"] = _json("Invalid parameter", ERROR)
+    responses["401"] = UNAUTHORIZED
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def build_document(version: str) -> Schema:
+    paths: dict[str, Schema] = {
+        path: _operation(summary, schema, [*SHARED_PARAMETERS, *extra])
+        for path, (summary, schema, extra) in REPORTS.items()
+    }
+    children = _operation("Direct children of a category", CATEGORIES, [], errors=False)
+    children["get"]["parameters"] = [
+        _param("category_id", {"type": "integer", "minimum": 1}, "Category id", where="path")
+    ]
+    children["get"]["responses"]["404"] = _json("No such category", ERROR)
+    paths.update(
+        {
+            "/api/health": {
+                "get": {
+                    "summary": "Liveness, version and the store's sync state (public)",
+                    "responses": {"200": _json("OK", HEALTH)},
+                }
+            },
+            "/api/categories": _operation("Every category", CATEGORIES, [], errors=False),
+            "/api/categories/{category_id}/children": children,
+            "/api/brands": _operation("Every brand", array(obj(name=STR)), [], errors=False),
+            "/api/sources": _operation("Sources that can be filtered on", ID_NAME, [], errors=False),
+            "/api/expense-types": _operation("Expense types", ID_NAME, [], errors=False),
+        }
+    )
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "ksales dashboard API",
+            "version": version,
+            "description": "Sales analytics of a KeyCRM shop. Money in the shop's currency, at most 2 decimals.",
+        },
+        "paths": paths,
+    }
+
+
+async def openapi(request: Request) -> JSONResponse:
+    document: Schema = request.state.openapi
+    return JSONResponse(document)
+
+
+routes = [Route("/api/openapi.json", openapi, methods=["GET"])]

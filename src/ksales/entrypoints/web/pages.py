@@ -1,0 +1,128 @@
+"""HTML pages: the dashboard, the login page, the Telegram callback and logout."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from ksales.entrypoints.settings import Settings
+from ksales.entrypoints.web.auth import NEXT_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Auth, LoginRefused
+from ksales.entrypoints.web.lookups import version
+
+log = logging.getLogger(__name__)
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _auth(request: Request) -> Auth | None:
+    auth: Auth | None = request.state.auth
+    return auth
+
+
+async def index(request: Request) -> Response:
+    settings: Settings = request.state.settings
+    context = {
+        "version": version(),
+        "currency": settings.currency,
+        "login_enabled": _auth(request) is not None,
+    }
+    return templates.TemplateResponse(request, "index.html", context)
+
+
+async def bot_username(request: Request) -> str | None:
+    """The bot's @username for the widget, asked from the Bot API once and then remembered."""
+    cache: dict[str, str] = request.state.bot_username_cache
+    if "username" in cache:
+        return cache["username"]
+    settings: Settings = request.state.settings
+    if settings.bot_token is None:
+        return None
+    url = f"{settings.telegram_api_base_url}{settings.bot_token.value}/getMe"
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            reply = await client.get(url)
+        username = reply.json()["result"]["username"]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        log.warning("could not ask the Bot API for the bot's username; the login widget is unavailable")
+        return None
+    if not isinstance(username, str):
+        return None
+    cache["username"] = username
+    return username
+
+
+async def login(request: Request) -> Response:
+    if _auth(request) is None:
+        return RedirectResponse("/", status_code=303)
+    message = request.query_params.get("error")
+    context = {"bot_username": await bot_username(request), "message": message, "version": version()}
+    return templates.TemplateResponse(request, "login.html", context)
+
+
+def _safe_next(raw: str | None) -> str:
+    target = unquote(raw or "/")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+async def telegram_callback(request: Request) -> Response:
+    """Check the widget's signed data; on success set the session cookie and go back to the page."""
+    auth = _auth(request)
+    if auth is None:
+        return RedirectResponse("/", status_code=303)
+    fields = {key: request.query_params.getlist(key)[0] for key in request.query_params}
+    try:
+        token = auth.login(fields)
+    except LoginRefused as refused:
+        log.info("dashboard login refused: %s", refused.message)
+        response = templates.TemplateResponse(
+            request,
+            "login.html",
+            {"bot_username": request.state.bot_username_cache.get("username"), "message": refused.message},
+            status_code=403,
+        )
+        return response
+    response = RedirectResponse(_safe_next(request.cookies.get(NEXT_COOKIE)), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_MAX_AGE.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=auth.secure_cookies,
+    )
+    response.delete_cookie(NEXT_COOKIE)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    response = RedirectResponse("/login" if _auth(request) else "/", status_code=303)
+    auth = _auth(request)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=bool(auth and auth.secure_cookies))
+    return response
+
+
+async def favicon(request: Request) -> Response:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" '
+        'fill="#4f46e5"/><path d="M8 22l6-7 5 4 6-9" stroke="#fff" stroke-width="3" fill="none" '
+        'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+    )
+    return HTMLResponse(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
+routes = [
+    Route("/", index, methods=["GET"]),
+    Route("/login", login, methods=["GET"]),
+    Route("/auth/telegram/callback", telegram_callback, methods=["GET"]),
+    Route("/logout", logout, methods=["GET", "POST"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
+]

@@ -1,0 +1,159 @@
+"""Who may use the bot: access requests, the admins' decisions, and what each user may do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from enum import StrEnum
+
+from attrs import evolve, frozen
+
+from ksales.domain.errors import KsalesError, NotFound
+from ksales.domain.users import User, UserSettings, UserStatus
+from ksales.ports.clock import Clock
+from ksales.ports.users import UserStore
+
+#: What a stranger (or anyone not approved) may do.
+PUBLIC_ACTIONS = frozenset({"start", "help", "request_access"})
+#: What only admins may do; every other action needs an approved user.
+ADMIN_ACTIONS = frozenset({"users", "review"})
+
+
+class NotAllowed(KsalesError):
+    """The user may not do this."""
+
+    def __init__(self, message: str = "only admins may do that") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RequestOutcome(StrEnum):
+    REQUESTED = "requested"
+    ALREADY_PENDING = "already_pending"
+    ALREADY_APPROVED = "already_approved"
+    FROZEN = "frozen"
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    DENY = "deny"
+    REVOKE = "revoke"
+    UNFREEZE = "unfreeze"
+
+
+#: Which statuses each decision applies to (anything else is stale: someone decided already).
+_APPLIES_TO = {
+    Decision.APPROVE: frozenset({UserStatus.PENDING, UserStatus.DENIED}),
+    Decision.DENY: frozenset({UserStatus.PENDING}),
+    Decision.REVOKE: frozenset({UserStatus.APPROVED}),
+    Decision.UNFREEZE: frozenset({UserStatus.FROZEN}),
+}
+
+
+@frozen
+class DecisionResult:
+    user: User
+    changed: bool
+
+
+class AccessService:
+    """Access control over a UserStore; admins (ADMIN_USER_IDS) are always approved."""
+
+    def __init__(self, users: UserStore, admin_ids: Iterable[int], clock: Clock) -> None:
+        self.users = users
+        self.admin_ids = frozenset(admin_ids)
+        self.clock = clock
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+    def user(self, user_id: int) -> User | None:
+        """The stored user; an admin is approved even before their first message."""
+        user = self.users.get(user_id)
+        if self.is_admin(user_id) and (user is None or not user.is_approved):
+            return evolve(user or User(user_id, UserStatus.APPROVED), status=UserStatus.APPROVED)
+        return user
+
+    def may(self, user_id: int, action: str) -> bool:
+        """Whether this user may perform the action (a command name or a button kind)."""
+        if action in PUBLIC_ACTIONS:
+            return True
+        if action in ADMIN_ACTIONS:
+            return self.is_admin(user_id)
+        user = self.user(user_id)
+        return user is not None and user.is_approved
+
+    def seen(self, user_id: int, username: str | None, full_name: str | None) -> User | None:
+        """Record a known user's activity (and current names); strangers are not stored until they ask."""
+        user = self.user(user_id)
+        if user is None:
+            return None
+        user = evolve(user, username=username, full_name=full_name, last_active_at=self.clock.now())
+        self.users.save(user)
+        return user
+
+    def request_access(self, user_id: int, username: str | None, full_name: str | None) -> RequestOutcome:
+        user = self.user(user_id)
+        if user is not None and user.is_approved:
+            return RequestOutcome.ALREADY_APPROVED
+        if user is not None and user.status is UserStatus.FROZEN:
+            return RequestOutcome.FROZEN
+        if user is not None and user.status is UserStatus.PENDING:
+            return RequestOutcome.ALREADY_PENDING
+        now = self.clock.now()
+        base = user or User(user_id, UserStatus.PENDING)
+        base = evolve(base, username=username, full_name=full_name, last_active_at=now)
+        self.users.save(base.request_access(now))
+        return RequestOutcome.REQUESTED
+
+    def decide(self, admin_id: int, user_id: int, decision: Decision) -> DecisionResult:
+        """Apply an admin's decision; unchanged (changed=False) when someone already decided."""
+        if not self.is_admin(admin_id):
+            raise NotAllowed()
+        if self.is_admin(user_id):
+            raise NotAllowed("admins are always approved")
+        user = self.users.get(user_id)
+        if user is None:
+            raise NotFound(f"no user with id {user_id}")
+        if user.status not in _APPLIES_TO[decision]:
+            return DecisionResult(user, changed=False)
+        now = self.clock.now()
+        step: dict[Decision, Callable[[int, datetime], User]] = {
+            Decision.APPROVE: user.approve,
+            Decision.DENY: user.deny,
+            Decision.REVOKE: user.revoke,
+            Decision.UNFREEZE: user.unfreeze,
+        }
+        updated = step[decision](admin_id, now)
+        self.users.save(updated)
+        return DecisionResult(updated, changed=True)
+
+    def listing(self) -> list[User]:
+        """Pending, approved and frozen users, as /users shows them (admins included)."""
+        stored = {u.id: u for u in self.users.list()}
+        for admin_id in self.admin_ids:
+            stored[admin_id] = self.user(admin_id) or User(admin_id, UserStatus.APPROVED)
+        shown = (UserStatus.PENDING, UserStatus.APPROVED, UserStatus.FROZEN)
+        return sorted(
+            (u for u in stored.values() if u.status in shown),
+            key=lambda u: (shown.index(u.status), u.id),
+        )
+
+    def settings(self, user_id: int) -> UserSettings:
+        user = self.user(user_id)
+        return user.settings if user is not None else UserSettings()
+
+    def update_settings(self, user_id: int, settings: UserSettings) -> User:
+        user = self.user(user_id)
+        if user is None or not user.is_approved:
+            raise NotAllowed("only approved users have settings")
+        updated = evolve(user, settings=settings)
+        self.users.save(updated)
+        return updated
+
+    def approved(self) -> list[User]:
+        """Every approved user, admins included."""
+        users = {u.id: u for u in self.users.list([UserStatus.APPROVED])}
+        for admin_id in self.admin_ids:
+            users.setdefault(admin_id, self.user(admin_id) or User(admin_id, UserStatus.APPROVED))
+        return sorted(users.values(), key=lambda u: u.id)

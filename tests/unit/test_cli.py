@@ -1,0 +1,56 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from ksales.entrypoints import cli
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KSALES_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KEYCRM_API_KEY", raising=False)
+    return tmp_path / "data"
+
+
+def test_help_for_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("serve", "sync", "bot", "report", "demo"):
+        with pytest.raises(SystemExit) as done:
+            cli.main([command, "--help"])
+        assert done.value.code == 0
+        assert "usage: ksales" in capsys.readouterr().out
+
+
+def test_bad_configuration_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("KSALES_TIMEZONE", "Nowhere/Special")
+    assert cli.main(["report"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "KSALES_TIMEZONE" in err
+
+
+def test_demo_then_report(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["demo", "--orders", "1500", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "demo store ready" in out
+    assert (data_dir / "analytics.duckdb").exists()
+
+    assert cli.main(["report", "--period", "last_month", "--sales-type", "all"]) == 0
+    table = capsys.readouterr().out
+    assert "Revenue" in table and "₴" in table and "Instagram" in table
+
+    assert cli.main(["report", "--period", "last_month", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["period"]["kind"] == "last_month"
+    assert {"orders", "revenue", "avg_check", "returns", "comparison", "milestones"} <= summary.keys()
+    assert summary["orders"] > 0
+
+    assert cli.main(["report", "--from", "2026-11-10", "--to", "2026-11-01"]) == 1
+    assert "start_date must not be after end_date" in capsys.readouterr().err
+
+
+def test_report_refuses_bad_input(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report", "--period", "fortnight"]) == 1
+    assert "unknown period" in capsys.readouterr().err
+    assert cli.main(["report", "--source", "12345"]) == 1
+    assert "no source" in capsys.readouterr().err
