@@ -174,7 +174,11 @@ def test_expenses_include_canceled_orders(analytics: AnalyticsService) -> None:
 
 def test_profit(analytics: AnalyticsService) -> None:
     profit = analytics.profit(request())
-    assert (profit.revenue, profit.expenses, profit.gross_profit) == (Decimal(2650), Decimal(140), Decimal(2510))
+    assert (profit.revenue, profit.expenses, profit.gross_profit) == (
+        Decimal(2650),
+        Decimal(140),
+        Decimal(2510),
+    )
     assert profit.margin_pct == Decimal("94.72")
     assert sum(p.profit for p in profit.trend) == Decimal(2510)
 

@@ -35,4 +35,7 @@ def test_roots_roll_up_everything() -> None:
 def test_drill_down_keeps_lines_of_the_category_itself() -> None:
     rows = TREE.roll_up(totals((3, 10), (2, 5), (1, 1), (4, 7)), parent_id=1)
     assert [(r.id, r.revenue, r.has_children) for r in rows] == [(2, 15, True), (1, 1, False)]
-    assert [(r.id, r.revenue) for r in TREE.roll_up(totals((3, 10), (2, 5)), parent_id=2)] == [(3, 10), (2, 5)]
+    assert [(r.id, r.revenue) for r in TREE.roll_up(totals((3, 10), (2, 5)), parent_id=2)] == [
+        (3, 10),
+        (2, 5),
+    ]

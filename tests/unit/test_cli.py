@@ -22,7 +22,9 @@ def test_help_for_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         assert "usage: ksales" in capsys.readouterr().out
 
 
-def test_bad_configuration_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_configuration_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("KSALES_TIMEZONE", "Nowhere/Special")
     assert cli.main(["report"]) == 2
     err = capsys.readouterr().err
@@ -54,3 +56,13 @@ def test_report_refuses_bad_input(data_dir: Path, capsys: pytest.CaptureFixture[
     assert "unknown period" in capsys.readouterr().err
     assert cli.main(["report", "--source", "12345"]) == 1
     assert "no source" in capsys.readouterr().err
+
+
+def test_second_process_is_refused(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ksales.adapters.system.lock import DataDirLock
+
+    with DataDirLock(data_dir):  # as if `ksales serve` held the store (flock is per open file)
+        assert cli.main(["report"]) == 1
+    err = capsys.readouterr().err
+    assert "is in use by" in err
+    assert "Traceback" not in err

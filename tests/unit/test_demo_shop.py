@@ -64,7 +64,9 @@ def test_shape_is_plausible(shop: tuple[DemoCrm, InMemorySalesStore]) -> None:
     lines = [line for o in orders for line in o.lines]
     assert any(line.product_id is None for line in lines)
     assert any(len(o.expenses) > 1 for o in orders)
-    assert all(o.grand_total == sum((x.revenue for x in o.lines), Decimal(0)) + o.shipping_price for o in orders)
+    assert all(
+        o.grand_total == sum((x.revenue for x in o.lines), Decimal(0)) + o.shipping_price for o in orders
+    )
     local_hours = Counter(o.placed_at.astimezone(crm.timezone).hour for o in orders)
     assert local_hours[23] and local_hours[0]
 

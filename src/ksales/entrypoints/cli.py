@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ksales import __version__
 from ksales.domain.errors import ConfigError, KsalesError
@@ -20,6 +22,7 @@ from ksales.entrypoints.settings import Settings
 from ksales.services.sync import SyncProgress
 
 log = logging.getLogger("ksales")
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,9 +79,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ksales: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("ksales: stopped", file=sys.stderr)
         return 130
     finally:
         container.shutdown_resources()
+
+
+def run_until_stopped(main: Coroutine[Any, Any, T]) -> T:
+    """Run `main`; SIGTERM or SIGINT cancel it, so that a sync finishes or rolls back its window."""
+
+    async def runner() -> T:
+        task = asyncio.ensure_future(main)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, task.cancel)
+        try:
+            return await task
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+
+    try:
+        return asyncio.run(runner())
+    except asyncio.CancelledError:
+        raise KeyboardInterrupt from None
 
 
 def _serve(container: Container, args: argparse.Namespace) -> int:
@@ -100,7 +124,7 @@ def _bot(container: Container, args: argparse.Namespace) -> int:
     from ksales.entrypoints.bot.lifecycle import serve_bot
 
     container.sales_store()
-    asyncio.run(serve_bot(container))
+    run_until_stopped(serve_bot(container))
     return 0
 
 
@@ -139,7 +163,7 @@ def _sync(container: Container, args: argparse.Namespace) -> int:
         finally:
             await sync.crm.aclose()
 
-    print(asyncio.run(run()))
+    print(run_until_stopped(run()))
     return 0
 
 
@@ -160,7 +184,7 @@ def _demo(container: Container, args: argparse.Namespace) -> int:
     )
     container.crm.override(crm)
     sync = container.sync()
-    report = asyncio.run(sync.full(HISTORY_DAYS, progress=_ProgressBar()))
+    report = run_until_stopped(sync.full(HISTORY_DAYS, progress=_ProgressBar()))
     print(report.line())
     print(f"demo store ready: {settings.store_path} ({sync.store.order_count()} orders)")
     return 0

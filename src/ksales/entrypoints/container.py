@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from dependency_injector import containers, providers
 
 from ksales.adapters.system.clock import SystemClock
+from ksales.adapters.system.lock import DataDirLock
 from ksales.entrypoints.settings import Settings
 from ksales.services.analytics import AnalyticsService
 from ksales.services.sync import SyncService
@@ -25,15 +26,15 @@ if TYPE_CHECKING:
 
 
 def open_sales_store(settings: Settings) -> Iterator[SalesStore]:
-    """The DuckDB store in the data directory, closed when the container shuts down."""
+    """The DuckDB store in the data directory, owned by this process until the container shuts down."""
     from ksales.adapters.duckdb.store import DuckDbSalesStore
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = DuckDbSalesStore(settings.store_path, settings.rules)
-    try:
-        yield store
-    finally:
-        store.close()
+    with DataDirLock(settings.data_dir):
+        store = DuckDbSalesStore(settings.store_path, settings.rules)
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 def open_user_store(settings: Settings) -> Iterator[UserStore]:

@@ -31,12 +31,12 @@ def log_progress(progress: SyncProgress) -> None:
         )
 
 
-async def sync_once(sync: SyncService) -> None:
+async def sync_once(sync: SyncService, full_days: int = 730) -> None:
     """One scheduled sync: full when the last full one is a week old, else incremental. Never raises."""
     try:
         last_full = sync.store.get_meta(FULL_SYNC_KEY)
         due = last_full is None or sync.clock.now() - datetime.fromisoformat(last_full) >= FULL_SYNC_EVERY
-        report = await (sync.full(progress=log_progress) if due else sync.incremental())
+        report = await (sync.full(full_days, progress=log_progress) if due else sync.incremental())
         log.info("%s", report.line())
     except Exception:
         log.exception("sync failed; the next run will retry")
@@ -58,8 +58,10 @@ async def background(container: Container, *, with_bot: bool = True) -> AsyncIte
     tasks: list[asyncio.Task[None]] = []
     if sync.store.order_count() == 0:
         if settings.demo_mode:
+            from ksales.adapters.demo.crm import HISTORY_DAYS
+
             log.info("empty store: loading the demo shop (no KEYCRM_API_KEY set)")
-            await sync_once(sync)
+            await sync_once(sync, HISTORY_DAYS)
         else:
             log.info("empty store: starting a full sync from KeyCRM in the background")
             tasks.append(asyncio.create_task(sync_once(sync)))

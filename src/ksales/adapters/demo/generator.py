@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import random
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from ksales.domain.model import Buyer, Expense, Order, OrderLine, Product
 
@@ -21,12 +24,30 @@ _LAST_NAMES = (
     "Мельник",
     "Лисенко",
 )
-_HOUR_CUM_WEIGHTS = tuple(
-    itertools.accumulate((3, 2, 1, 1, 1, 1, 2, 4, 6, 8, 9, 10, 10, 10, 9, 9, 10, 11, 12, 13, 13, 11, 8, 5))
+T = TypeVar("T")
+
+
+class Weighted(Generic[T]):
+    """A weighted choice with precomputed cumulative weights (random.choices recomputes them per call)."""
+
+    def __init__(self, items: Iterable[T], weights: Iterable[float]) -> None:
+        self.items = tuple(items)
+        self.cumulative = tuple(itertools.accumulate(weights))
+        self.total = self.cumulative[-1]
+
+    def pick(self, rng: random.Random) -> T:
+        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+
+
+_HOURS = Weighted(
+    range(24), (3, 2, 1, 1, 1, 1, 2, 4, 6, 8, 9, 10, 10, 10, 9, 9, 10, 11, 12, 13, 13, 11, 8, 5)
 )
+_SOURCES = Weighted((1, 2, 3, 4), (45, 25, 28, 2))
+_LINE_COUNTS = Weighted((1, 2, 3, 4), (50, 30, 15, 5))
+_RETAIL_QUANTITIES = Weighted((Decimal(1), Decimal(2), Decimal(3)), (80, 15, 5))
+_EXPENSE_STATUSES: Weighted[str | None] = Weighted(("paid", "canceled", None), (90, 5, 5))
 _MONTH_FACTOR = (0.85, 0.8, 0.95, 1.0, 1.0, 0.9, 0.85, 0.9, 1.0, 1.05, 1.3, 1.45)
 _WEEKDAY_FACTOR = (1.05, 1.05, 1.0, 1.0, 1.1, 0.9, 0.8)
-_SOURCE_WEIGHTS = ((1, 45), (2, 25), (3, 28), (4, 2))
 RETAIL_MANAGERS = (3, 7, 9)
 B2B_MANAGER = 15
 _CENT = Decimal("0.01")
@@ -63,7 +84,7 @@ class DayGenerator:
         # Popular products sell more: Zipf-like weights over a seed-shuffled catalog.
         order = list(range(len(products)))
         random.Random(f"{seed}:popularity").shuffle(order)
-        self.cum_weights = list(itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in order))
+        self.catalog = Weighted(products, (1.0 / (rank + 1) ** 0.8 for rank in order))
 
     def expected_orders(self, day: date, first_day: date, last_day: date, per_day: float) -> float:
         span = max((last_day - first_day).days, 1)
@@ -87,19 +108,17 @@ class DayGenerator:
             if rng.random() < 0.5:
                 local = datetime.combine(day, time(0, rng.randrange(10)))
         else:
-            hour = rng.choices(range(24), cum_weights=_HOUR_CUM_WEIGHTS)[0]
+            hour = _HOURS.pick(rng)
             local = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)))
         return local.replace(tzinfo=self.timezone).astimezone(UTC)
 
     def _order(
         self, rng: random.Random, order_id: int, day_number: int, placed: datetime, now: datetime
     ) -> Order | None:
-        source_id = rng.choices([s for s, _ in _SOURCE_WEIGHTS], weights=[w for _, w in _SOURCE_WEIGHTS])[0]
+        source_id = _SOURCES.pick(rng)
         b2b = source_id != 3 and rng.random() < 0.06
         manager = B2B_MANAGER if b2b else (None if source_id == 3 else rng.choice(RETAIL_MANAGERS))
-        lines = tuple(
-            self._line(rng, b2b) for _ in range(rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0] + b2b)
-        )
+        lines = tuple(self._line(rng, b2b) for _ in range(_LINE_COUNTS.pick(rng) + b2b))
         shipping = Decimal(0) if b2b or rng.random() < 0.4 else Decimal(80)
         total = sum((line.revenue for line in lines), Decimal(0)) + shipping
         status_id, changed = self._status(rng, placed, now)
@@ -122,11 +141,11 @@ class DayGenerator:
         )
 
     def _line(self, rng: random.Random, b2b: bool) -> OrderLine:
-        quantity = Decimal(rng.randrange(2, 11)) if b2b else Decimal(rng.choices((1, 2, 3), (80, 15, 5))[0])
+        quantity = Decimal(rng.randrange(2, 11)) if b2b else _RETAIL_QUANTITIES.pick(rng)
         if rng.random() < 0.04:
             name = rng.choice(("Подарункове пакування", "Індивідуальне замовлення", "Ремонт / підгонка"))
             return OrderLine(name, Decimal(1), Decimal(rng.randrange(50, 400, 10)))
-        product = rng.choices(self.products, cum_weights=self.cum_weights)[0]
+        product = self.catalog.pick(rng)
         price = self.prices[product.id]
         discount = (
             Decimal("0.85") if b2b else rng.choice((Decimal(1), Decimal(1), Decimal(1), Decimal("0.9")))
@@ -172,7 +191,7 @@ class DayGenerator:
     ) -> tuple[Expense, ...]:
         expenses = []
         if rng.random() < 0.7:
-            status = rng.choices(("paid", "canceled", None), (90, 5, 5))[0]
+            status = _EXPENSE_STATUSES.pick(rng)
             expenses.append(Expense(order_id * 10 + 1, Decimal(rng.randrange(45, 130)), 1, status))
         if source == 3:
             expenses.append(Expense(order_id * 10 + 2, (total * Decimal("0.025")).quantize(_CENT), 2, "paid"))
