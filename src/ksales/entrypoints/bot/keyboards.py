@@ -37,7 +37,9 @@ def _mark(text: str, chosen: bool) -> str:
     return f"• {text}" if chosen else text
 
 
-def period_rows(prefix: str, current: Period | None = None, suffix: str = "") -> list[list[InlineKeyboardButton]]:
+def period_rows(
+    prefix: str, current: Period | None = None, suffix: str = ""
+) -> list[list[InlineKeyboardButton]]:
     """Today … Last month in pairs, then Custom; button data `<prefix>:<period><suffix>`."""
     buttons = [
         _button(_mark(label, current is not None and current.kind is kind), f"{prefix}:{kind.value}{suffix}")
@@ -77,11 +79,15 @@ def review(user_id: int, where: str = FROM_NOTICE) -> InlineKeyboardMarkup:
     )
 
 
+#: Telegram caps a keyboard at 100 buttons; the list text says how many more there are.
+MAX_USER_ROWS = 40
+
+
 def users(listing: Sequence[User], admin_ids: frozenset[int]) -> InlineKeyboardMarkup:
-    """One row of action buttons per user who can be acted on."""
-    rows = []
+    """One row of action buttons per user who can be acted on (pending users first)."""
+    rows: list[list[InlineKeyboardButton]] = []
     for user in listing:
-        if user.id in admin_ids:
+        if user.id in admin_ids or len(rows) >= MAX_USER_ROWS:
             continue
         name = (user.username and f"@{user.username}") or user.full_name or str(user.id)
         name = name[:24]

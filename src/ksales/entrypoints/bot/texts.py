@@ -81,7 +81,8 @@ def report(summary: Summary, sources: SourceBreakdown, currency: str) -> str:
         lines.append("No orders in this period.")
     for row in sources.sources:
         lines.append(
-            f"• {escape(row.name)} — {money(row.revenue, currency)} · {row.orders} orders · {pct(row.share_pct)}"
+            f"• {escape(row.name)} — {money(row.revenue, currency)} · "
+            f"{row.orders} orders · {pct(row.share_pct)}"
         )
     lines += ["", milestone_line(summary.milestones, currency)]
     return "\n".join(lines)
@@ -90,7 +91,11 @@ def report(summary: Summary, sources: SourceBreakdown, currency: str) -> str:
 def top(result: TopProducts, source_name: str | None, currency: str) -> str:
     where = escape(source_name) if source_name else "all sources"
     sales_type = SALES_TYPE_LABELS[result.filters.sales_type]
-    lines = [f"<b>🏆 TOP-10 products · {escape(ranges.describe(result.period))}</b>", f"{where} · {sales_type}", ""]
+    lines = [
+        f"<b>🏆 TOP-10 products · {escape(ranges.describe(result.period))}</b>",
+        f"{where} · {sales_type}",
+        "",
+    ]
     if not result.products:
         lines.append("No products sold in this period.")
     for rank, row in enumerate(result.products, start=1):
@@ -114,7 +119,9 @@ def search(
     lines = [f"<b>🔎 Found {total} order{'s' if total != 1 else ''}</b>", ""]
     for order in orders:
         buyer = order.buyer.full_name if order.buyer and order.buyer.full_name else "no buyer"
-        status = statuses.get(order.status_id, f"status {order.status_id}") if order.status_id else "no status"
+        status = (
+            statuses.get(order.status_id, f"status {order.status_id}") if order.status_id else "no status"
+        )
         source = sources.get(order.source_id, f"Source {order.source_id}")
         placed = order.placed_at.astimezone(timezone)
         lines.append(

@@ -1,0 +1,146 @@
+"""/start, /help, /dashboard, access requests, the admins' decisions and /users."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from ksales.domain.errors import KsalesError
+from ksales.domain.users import User, UserStatus
+from ksales.entrypoints.bot import keyboards, texts
+from ksales.entrypoints.bot.services import BotServices
+from ksales.services.access import Decision, RequestOutcome
+
+log = logging.getLogger(__name__)
+
+_OUTCOME_FOR_USER = {
+    Decision.APPROVE: "✅ Your access to ksales was approved. Try /report or /help.",
+    Decision.DENY: "Your access request was denied.",
+    Decision.REVOKE: "Your access to ksales was revoked.",
+    Decision.UNFREEZE: "An admin unblocked you: you can request access again with /start.",
+}
+_REQUEST_REPLIES = {
+    RequestOutcome.REQUESTED: "📨 Your request was sent to the admins. I'll tell you their decision here.",
+    RequestOutcome.ALREADY_PENDING: "Your request is still waiting for an admin.",
+    RequestOutcome.ALREADY_APPROVED: "You already have access. Try /report.",
+    RequestOutcome.FROZEN: "Your requests are blocked. Please contact an admin.",
+}
+
+
+def _message(update: Update) -> Message:
+    message = update.effective_message
+    assert message is not None  # command and button handlers always carry one
+    return message
+
+
+def _query(update: Update) -> CallbackQuery:
+    query = update.callback_query
+    assert query is not None
+    return query
+
+
+class AccessHandlers:
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+        self.access = services.access
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Welcome; strangers get a button to request access."""
+        assert update.effective_user is not None
+        user = self.access.user(update.effective_user.id)
+        message = _message(update)
+        if user is not None and user.is_approved:
+            await message.reply_text(f"👋 Welcome back!\n\n{texts.HELP}")
+        elif user is not None and user.status is UserStatus.FROZEN:
+            await message.reply_text(_REQUEST_REPLIES[RequestOutcome.FROZEN])
+        elif user is not None and user.status is UserStatus.PENDING:
+            await message.reply_text(_REQUEST_REPLIES[RequestOutcome.ALREADY_PENDING])
+        else:
+            await message.reply_text(
+                "👋 This is the ksales bot: sales reports of the shop.\n"
+                "You need an admin's approval to use it.",
+                reply_markup=keyboards.request_access(),
+            )
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """List the commands."""
+        await _message(update).reply_text(texts.HELP)
+
+    async def dashboard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button opening the dashboard (a plain link where Telegram refuses the URL, e.g. localhost)."""
+        message = _message(update)
+        try:
+            await message.reply_text(
+                "📈 The dashboard:", reply_markup=keyboards.dashboard(self.s.dashboard_url)
+            )
+        except BadRequest:
+            await message.reply_text(f"📈 The dashboard: {self.s.dashboard_url}")
+
+    async def request(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The stranger pressed Request access: record it and ask every admin."""
+        query = _query(update)
+        await query.answer()
+        person = query.from_user
+        outcome = self.access.request_access(person.id, person.username, person.full_name)
+        await _message(update).edit_text(_REQUEST_REPLIES[outcome])
+        if outcome is not RequestOutcome.REQUESTED:
+            return
+        requester = self.access.user(person.id)
+        assert requester is not None
+        notice = f"🔔 Access request from {texts.user_name(requester)}"
+        for admin_id in sorted(self.access.admin_ids):
+            try:
+                await context.bot.send_message(admin_id, notice, reply_markup=keyboards.review(person.id))
+            except TelegramError as error:  # an admin who never opened the bot cannot be messaged
+                log.warning("could not notify admin %s: %s", admin_id, error)
+
+    async def review(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An admin's Approve / Deny / Revoke / Unfreeze button."""
+        query = _query(update)
+        try:
+            _, name, user_id, where = (query.data or "").split(":")
+            decision = Decision(name)
+            result = self.access.decide(query.from_user.id, int(user_id), decision)
+        except (ValueError, KsalesError) as error:
+            await query.answer(str(error) if isinstance(error, KsalesError) else "Unknown action")
+            return
+        user = result.user
+        await query.answer("Done" if result.changed else f"Already {user.status.value}")
+        if where == keyboards.FROM_LIST:
+            await self._edit_listing(_message(update))
+        else:
+            verb = "by you" if result.changed else "already"
+            await _message(update).edit_text(f"{texts.user_name(user)}: {user.status.value} ({verb})")
+        if result.changed:
+            await self._tell(context, user, decision)
+
+    async def users(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Admins: pending, approved and frozen users with action buttons."""
+        listing = self.access.listing()
+        await _message(update).reply_text(
+            texts.users(listing, self.access.admin_ids),
+            reply_markup=keyboards.users(listing, self.access.admin_ids),
+        )
+
+    async def _edit_listing(self, message: Message) -> None:
+        listing = self.access.listing()
+        try:
+            await message.edit_text(
+                texts.users(listing, self.access.admin_ids),
+                reply_markup=keyboards.users(listing, self.access.admin_ids),
+            )
+        except BadRequest as error:  # "message is not modified" when two admins act at once
+            log.info("users list not edited: %s", error)
+
+    async def _tell(self, context: ContextTypes.DEFAULT_TYPE, user: User, decision: Decision) -> None:
+        if decision is Decision.DENY and user.status is UserStatus.FROZEN:
+            text = "Your access request was denied. Further requests are blocked."
+        else:
+            text = _OUTCOME_FOR_USER[decision]
+        try:
+            await context.bot.send_message(user.id, text)
+        except TelegramError as error:
+            log.warning("could not notify user %s: %s", user.id, error)

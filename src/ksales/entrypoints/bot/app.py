@@ -1,0 +1,129 @@
+"""`build_bot(container)`: the Telegram Application with every handler, the error handler and the jobs."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from ksales.domain.errors import ConfigError
+from ksales.entrypoints.bot import keyboards
+from ksales.entrypoints.bot.access_handlers import AccessHandlers
+from ksales.entrypoints.bot.custom import cancel, custom_range_conversation
+from ksales.entrypoints.bot.errors import on_error
+from ksales.entrypoints.bot.gate import Gate
+from ksales.entrypoints.bot.jobs import Jobs, schedule
+from ksales.entrypoints.bot.report_handlers import ReportHandlers
+from ksales.entrypoints.bot.search_handlers import search_conversation
+from ksales.entrypoints.bot.services import BotServices
+from ksales.entrypoints.bot.settings_handlers import SettingsHandlers
+from ksales.entrypoints.settings import DEFAULT_TELEGRAM_API_BASE_URL
+
+if TYPE_CHECKING:
+    from ksales.entrypoints.container import Container
+
+log = logging.getLogger(__name__)
+
+BotApp = Application[Any, Any, Any, Any, Any, Any]
+
+COMMANDS = (
+    ("report", "Sales report for a period"),
+    ("top", "TOP-10 products"),
+    ("excel", "Excel report"),
+    ("search", "Find orders by number, phone or e-mail"),
+    ("dashboard", "Open the dashboard"),
+    ("settings", "Your settings"),
+    ("users", "Manage access (admins)"),
+    ("help", "What the bot can do"),
+    ("start", "Start / request access"),
+    ("cancel", "Cancel the current action"),
+)
+
+
+def file_base_url(api_base_url: str) -> str:
+    """The file-download root beside a Bot API root: `…/bot` → `…/file/bot`."""
+    head, _, tail = api_base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}"
+
+
+async def _set_commands(application: BotApp) -> None:
+    """The command menu, set at start-up; a failure is logged and the bot runs on without it."""
+    try:
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    except TelegramError as error:
+        log.warning("could not set the command menu: %s", error)
+
+
+async def _unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text("I didn't understand that. /help lists what I can do.")
+
+
+def build_bot(container: Container) -> BotApp:
+    """The Application for BOT_TOKEN, talking to TELEGRAM_API_BASE_URL; nothing runs until it is started."""
+    settings = container.settings()
+    if settings.bot_token is None:
+        raise ConfigError("BOT_TOKEN", "the bot needs a token")
+    # httpx logs every request URL at INFO, and Bot API URLs carry the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.value)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
+        .post_init(_set_commands)
+    )
+    if settings.telegram_api_base_url != DEFAULT_TELEGRAM_API_BASE_URL:
+        builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
+            file_base_url(settings.telegram_api_base_url)
+        )
+    application = builder.build()
+    register(application, BotServices.from_container(container))
+    return application
+
+
+def register(application: BotApp, services: BotServices) -> None:
+    """Every handler, in the order they are tried; the gate runs first, in its own group."""
+    gate = Gate(services.access)
+    access = AccessHandlers(services)
+    reports = ReportHandlers(services)
+    user_settings = SettingsHandlers(services)
+    application.add_handler(TypeHandler(Update, gate.check), group=-1)
+    application.add_handlers(
+        [
+            custom_range_conversation(reports),
+            search_conversation(services),
+            CommandHandler("start", access.start),
+            CommandHandler("help", access.help),
+            CommandHandler("dashboard", access.dashboard),
+            CommandHandler("users", access.users),
+            CommandHandler("report", reports.report),
+            CommandHandler("top", reports.top),
+            CommandHandler("excel", reports.excel),
+            CommandHandler("settings", user_settings.show),
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(access.request, pattern=rf"^{keyboards.REQUEST}$"),
+            CallbackQueryHandler(access.review, pattern=rf"^{keyboards.REVIEW}:"),
+            CallbackQueryHandler(reports.report_button, pattern=rf"^{keyboards.REPORT}:"),
+            CallbackQueryHandler(reports.top_button, pattern=rf"^{keyboards.TOP}:"),
+            CallbackQueryHandler(reports.excel_button, pattern=rf"^{keyboards.EXCEL}:"),
+            CallbackQueryHandler(user_settings.change, pattern=rf"^{keyboards.SETTINGS}:"),
+            MessageHandler(filters.ALL, _unknown),
+        ]
+    )
+    application.add_error_handler(on_error)
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    schedule(application.job_queue, Jobs(services), services.timezone)

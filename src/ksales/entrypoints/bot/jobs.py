@@ -1,0 +1,73 @@
+"""Scheduled work: milestone announcements and the daily digest."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import time, timedelta, tzinfo
+
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, JobQueue
+
+from ksales.domain.periods import PeriodKind
+from ksales.entrypoints.bot import texts
+from ksales.entrypoints.bot.services import BotServices
+
+log = logging.getLogger(__name__)
+
+MILESTONE_JOB = "milestones"
+MILESTONE_INTERVAL = timedelta(minutes=1)
+#: A morning digest sums up yesterday; a later one shows today so far.
+MORNING_UNTIL = 12
+
+
+def digest_job_name(hour: int) -> str:
+    return f"digest:{hour:02d}"
+
+
+class Jobs:
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+
+    async def milestones(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Announce every milestone crossed since the last run, once, to the users who opted in."""
+        announcements = await asyncio.to_thread(self.s.alerts.due)
+        for announcement in announcements:
+            text = texts.crossing(announcement.crossing, self.s.currency)
+            for user_id in announcement.user_ids:
+                await self._send(context, user_id, text)
+
+    async def digest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The report for every user whose digest hour this is (once per user and day)."""
+        assert context.job is not None
+        hour = context.job.data
+        assert isinstance(hour, int)
+        reporting = self.s.reporting
+        today = reporting.today()
+        kind = PeriodKind.YESTERDAY if hour < MORNING_UNTIL else PeriodKind.TODAY
+        for user in self.s.access.approved():
+            if user.settings.digest_hour != hour:
+                continue
+            if not self.s.access.users.mark_announced(f"digest:{today.isoformat()}:{user.id}"):
+                continue
+            result = await asyncio.to_thread(
+                reporting.report, reporting.period(kind), user.settings.sales_type
+            )
+            text = "🗞 Daily digest\n\n" + texts.report(result.summary, result.sources, self.s.currency)
+            await self._send(context, user.id, text)
+
+    async def _send(self, context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> None:
+        try:
+            await context.bot.send_message(user_id, text)
+        except TelegramError as error:  # blocked the bot, never started it…
+            log.warning("could not message user %s: %s", user_id, error)
+
+
+def schedule(job_queue: JobQueue[ContextTypes.DEFAULT_TYPE], jobs: Jobs, timezone: tzinfo) -> None:
+    job_queue.run_repeating(
+        jobs.milestones, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=MILESTONE_JOB
+    )
+    for hour in range(24):
+        job_queue.run_daily(
+            jobs.digest, time(hour, 0, tzinfo=timezone), data=hour, name=digest_job_name(hour)
+        )

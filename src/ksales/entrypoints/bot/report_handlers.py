@@ -1,0 +1,128 @@
+"""/report, /top and /excel: a "working…" message edited into the result, period buttons to switch."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InputFile, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from ksales.domain.errors import InvalidParameter
+from ksales.domain.periods import Period
+from ksales.domain.rules import SalesType
+from ksales.entrypoints.bot import keyboards, ranges, texts
+from ksales.entrypoints.bot.services import BotServices
+
+log = logging.getLogger(__name__)
+
+
+async def edit(message: Message, text: str, **kwargs: object) -> None:
+    """Edit a message, ignoring Telegram's "message is not modified" (the same figures pressed twice)."""
+    try:
+        await message.edit_text(text, **kwargs)  # type: ignore[arg-type]
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+class ReportHandlers:
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+
+    def sales_type_of(self, update: Update) -> SalesType:
+        assert update.effective_user is not None
+        return self.s.access.settings(update.effective_user.id).sales_type
+
+    def default_period(self, update: Update) -> Period:
+        assert update.effective_user is not None
+        return self.s.reporting.period(self.s.access.settings(update.effective_user.id).period)
+
+    # --- /report ------------------------------------------------------------------------------
+    async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The report for the user's default period, with buttons for the others."""
+        assert update.effective_message is not None
+        working = await update.effective_message.reply_text(texts.WORKING)
+        await self.show_report(working, self.default_period(update), self.sales_type_of(update))
+
+    async def report_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        period = await self._button_period(update, 1)
+        if period is not None:
+            message = update.effective_message
+            assert message is not None
+            await edit(message, texts.WORKING)
+            await self.show_report(message, period, self.sales_type_of(update))
+
+    async def show_report(self, message: Message, period: Period, sales_type: SalesType) -> None:
+        result = await asyncio.to_thread(self.s.reporting.report, period, sales_type)
+        text = texts.report(result.summary, result.sources, self.s.currency)
+        await edit(message, text, reply_markup=keyboards.periods(keyboards.REPORT, period))
+
+    # --- /top ---------------------------------------------------------------------------------
+    async def top(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """TOP-10 products by quantity for the default period, all sources; buttons narrow it."""
+        assert update.effective_message is not None
+        working = await update.effective_message.reply_text(texts.WORKING)
+        await self.show_top(working, self.default_period(update), self.sales_type_of(update), None)
+
+    async def top_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        period = await self._button_period(update, 1)
+        if period is None:
+            return
+        raw = ((update.callback_query and update.callback_query.data) or "").split(":")[2:]
+        source_id = int(raw[0]) if raw and raw[0].isdigit() and int(raw[0]) > 0 else None
+        message = update.effective_message
+        assert message is not None
+        await edit(message, texts.WORKING)
+        await self.show_top(message, period, self.sales_type_of(update), source_id)
+
+    async def show_top(
+        self, message: Message, period: Period, sales_type: SalesType, source_id: int | None
+    ) -> None:
+        try:
+            result = await asyncio.to_thread(self.s.reporting.top, period, sales_type, source_id)
+        except InvalidParameter as error:  # a source that was excluded since the buttons were drawn
+            await edit(message, f"⚠️ {error.message}")
+            return
+        sources = await asyncio.to_thread(self.s.reporting.sources)
+        text = texts.top(result, self.s.reporting.source_name(source_id), self.s.currency)
+        await edit(message, text, reply_markup=keyboards.top(period, sources, source_id))
+
+    # --- /excel -------------------------------------------------------------------------------
+    async def excel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Ask for the period of the workbook."""
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(
+            "📎 Which period should the Excel report cover?", reply_markup=keyboards.periods(keyboards.EXCEL)
+        )
+
+    async def excel_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        period = await self._button_period(update, 1)
+        if period is not None:
+            message = update.effective_message
+            assert message is not None
+            await edit(message, texts.WORKING)
+            await self.send_workbook(message, period, self.sales_type_of(update))
+
+    async def send_workbook(self, working: Message, period: Period, sales_type: SalesType) -> None:
+        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type)
+        await working.reply_document(
+            InputFile(book.content, filename=book.filename),
+            caption=f"📎 {ranges.describe(period)}",
+        )
+        await edit(working, f"📎 Excel report: {ranges.describe(period)}")
+
+    # --- shared -------------------------------------------------------------------------------
+    async def _button_period(self, update: Update, position: int) -> Period | None:
+        """Answer the button and read the period it carries (None, with a note, when it is stale)."""
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        parts = (query.data or "").split(":")
+        try:
+            return ranges.decode(parts[position], self.s.reporting.today())
+        except (IndexError, InvalidParameter):
+            if update.effective_message is not None:
+                await update.effective_message.reply_text("That button is out of date; please start again.")
+            return None

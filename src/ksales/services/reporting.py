@@ -1,0 +1,63 @@
+"""The bot's reports: a period and a user's sales type in, report figures or a workbook out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from attrs import frozen
+
+from ksales.domain.filters import Filters
+from ksales.domain.model import Source
+from ksales.domain.periods import Period, PeriodKind
+from ksales.domain.results import SourceBreakdown, Summary, TopProducts
+from ksales.domain.rules import SalesType
+from ksales.ports.report import ReportWriter
+from ksales.services.analytics import AnalyticsService
+from ksales.services.params import RankBy, ReportRequest
+
+
+@frozen
+class QuickReport:
+    summary: Summary
+    sources: SourceBreakdown
+
+
+@frozen
+class Workbook:
+    filename: str
+    content: bytes
+
+
+class ReportingService:
+    def __init__(self, analytics: AnalyticsService, writer: ReportWriter) -> None:
+        self.analytics = analytics
+        self.writer = writer
+
+    def today(self) -> date:
+        return self.analytics.today()
+
+    def period(self, kind: PeriodKind) -> Period:
+        return Period.named(kind, self.today())
+
+    def report(self, period: Period, sales_type: SalesType) -> QuickReport:
+        request = ReportRequest(period, Filters(sales_type=sales_type))
+        return QuickReport(self.analytics.summary(request), self.analytics.sources_breakdown(request))
+
+    def top(
+        self, period: Period, sales_type: SalesType, source_id: int | None, limit: int = 10
+    ) -> TopProducts:
+        request = ReportRequest(period, Filters(sales_type=sales_type, source_id=source_id))
+        return self.analytics.top_products(request, limit=limit, by=RankBy.QUANTITY)
+
+    def workbook(self, period: Period, sales_type: SalesType) -> Workbook:
+        bundle = self.analytics.bundle(ReportRequest(period, Filters(sales_type=sales_type)))
+        name = f"ksales_{period.start.isoformat()}_{period.end.isoformat()}.xlsx"
+        return Workbook(name, self.writer.write(bundle))
+
+    def sources(self) -> list[Source]:
+        return self.analytics.sources()
+
+    def source_name(self, source_id: int | None) -> str | None:
+        if source_id is None:
+            return None
+        return next((s.name for s in self.sources() if s.id == source_id), f"Source {source_id}")
