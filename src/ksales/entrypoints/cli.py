@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
+import time
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--compare", help="previous_period (default), year_ago or none")
     report.add_argument("--xlsx", type=Path, metavar="FILE", help="write the Excel workbook to FILE")
     report.add_argument("--json", action="store_true", help="print exactly what GET /api/summary returns")
+
+    backup = commands.add_parser(
+        "backup", help="write a backup of both stores to <data dir>/backups/ (works while `serve` runs)"
+    )
+    backup.add_argument("--timeout", type=float, default=300, help="seconds to wait for a running service")
+
+    restore = commands.add_parser(
+        "restore", help="replace the stores with a backup (the service must be stopped)"
+    )
+    restore.add_argument("folder", type=Path, help="a folder written by `ksales backup`")
 
     demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
     demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
@@ -250,4 +262,55 @@ def _report(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": _serve, "sync": _sync, "bot": _bot, "report": _report, "demo": _demo}
+def _backup(container: Container, args: argparse.Namespace) -> int:
+    from ksales.adapters.system.lock import DataDirLock
+    from ksales.domain.errors import StoreLocked
+    from ksales.services.backup import BackupError, create_backup, latest_backup
+
+    settings = container.settings()
+    backups = settings.data_dir / "backups"
+    try:
+        store = container.sales_store()
+    except StoreLocked:
+        # A running service owns the store: it writes the backup itself when signalled.
+        pid = DataDirLock(settings.data_dir).holder_pid()
+        if pid is None:
+            raise
+        asked = container.clock().now()
+        os.kill(pid, signal.SIGUSR1)
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline:
+            folder = latest_backup(backups, after=asked.replace(microsecond=0))
+            if folder is not None:
+                print(f"backup written by the running service (pid {pid}): {folder}")
+                return 0
+            time.sleep(0.2)
+        raise BackupError(f"pid {pid} wrote no backup within {args.timeout:.0f} s; see its log") from None
+    folder = create_backup(store, container.user_store(), container.clock(), backups, __version__)
+    print(f"backup written: {folder}")
+    return 0
+
+
+def _restore(container: Container, args: argparse.Namespace) -> int:
+    from ksales.services.backup import restore_data_dir
+
+    settings = container.settings()
+    manifest = restore_data_dir(args.folder, settings.data_dir, settings.store_path, settings.users_path)
+    orders = container.sales_store().order_count()
+    if orders != manifest.orders:
+        raise KsalesError(
+            f"restored store holds {orders} orders, the backup's manifest says {manifest.orders}"
+        )
+    print(f"restored {args.folder} ({orders} orders, backed up {manifest.created_at:%Y-%m-%d %H:%M} UTC)")
+    return 0
+
+
+COMMANDS = {
+    "serve": _serve,
+    "sync": _sync,
+    "bot": _bot,
+    "report": _report,
+    "demo": _demo,
+    "backup": _backup,
+    "restore": _restore,
+}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,41 @@ async def sync_loop(sync: SyncService, interval: float) -> None:
         await sync_once(sync)
 
 
+async def backup_now(container: Container) -> None:
+    """Write a backup from inside the process that owns the store (`ksales backup` asks by SIGUSR1)."""
+    from ksales import __version__
+    from ksales.services.backup import create_backup
+
+    settings = container.settings()
+    try:
+        folder = await asyncio.to_thread(
+            create_backup,
+            container.sales_store(),
+            container.user_store(),
+            container.clock(),
+            settings.data_dir / "backups",
+            __version__,
+        )
+        log.info("backup written: %s", folder)
+    except Exception:
+        log.exception("backup failed")
+
+
+@contextlib.contextmanager
+def backup_on_signal(container: Container, tasks: list[asyncio.Task[None]]) -> Iterator[None]:
+    """SIGUSR1 → a backup. Only the main thread can take signals; elsewhere (tests) this does nothing."""
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGUSR1, lambda: tasks.append(loop.create_task(backup_now(container))))
+    except (RuntimeError, ValueError, NotImplementedError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGUSR1)
+
+
 @contextlib.asynccontextmanager
 async def background(container: Container, *, with_bot: bool = True) -> AsyncIterator[None]:
     """Run the syncs (and the bot when BOT_TOKEN is set) for the lifetime of the block."""
@@ -68,6 +104,7 @@ async def background(container: Container, *, with_bot: bool = True) -> AsyncIte
     if settings.sync_interval > 0:
         tasks.append(asyncio.create_task(sync_loop(sync, settings.sync_interval)))
     async with contextlib.AsyncExitStack() as stack:
+        stack.enter_context(backup_on_signal(container, tasks))
         if with_bot and settings.bot_token is not None:
             from ksales.entrypoints.bot.lifecycle import running_bot
 

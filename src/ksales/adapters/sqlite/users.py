@@ -152,6 +152,18 @@ class SqliteUserStore:
 
         return self._run(work)
 
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy through SQLite's online backup API (safe while others write)."""
+
+        def work(db: sqlite3.Connection) -> None:
+            target = sqlite3.connect(path)
+            try:
+                db.backup(target)
+            finally:
+                target.close()
+
+        self._run(work)
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -33,6 +33,14 @@ class DataDirLock:
         os.pwrite(fd, f"pid {os.getpid()} ({' '.join(['ksales', *sys.argv[1:2]])})\n".encode(), 0)
         self._fd = fd
 
+    def holder_pid(self) -> int | None:
+        """The pid written by the process holding the lock, if readable."""
+        try:
+            words = self.path.read_text().split()
+        except OSError:
+            return None
+        return int(words[1]) if len(words) > 1 and words[0] == "pid" and words[1].isdigit() else None
+
     def release(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)

@@ -1,0 +1,116 @@
+"""Backups of both stores into one folder, and restoring a data directory from such a folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from attrs import frozen
+
+from ksales.domain.errors import KsalesError
+from ksales.ports.clock import Clock
+
+MANIFEST = "manifest.json"
+ANALYTICS_DIR = "analytics"
+USERS_FILE = "users.sqlite3"
+
+
+@runtime_checkable
+class ExportableStore(Protocol):
+    def export_to(self, directory: Path) -> None: ...
+
+    def order_count(self) -> int: ...
+
+
+@runtime_checkable
+class BackupableUsers(Protocol):
+    def backup_to(self, path: Path) -> None: ...
+
+
+class BackupError(KsalesError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@frozen
+class Manifest:
+    created_at: datetime
+    version: str
+    orders: int
+
+    def dump(self) -> str:
+        return json.dumps(
+            {"created_at": self.created_at.isoformat(), "version": self.version, "orders": self.orders},
+            indent=2,
+        )
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        path = folder / MANIFEST
+        if not path.is_file():
+            raise BackupError(f"{folder} is not a complete backup: {MANIFEST} is missing")
+        try:
+            data = json.loads(path.read_text())
+            return cls(datetime.fromisoformat(data["created_at"]), str(data["version"]), int(data["orders"]))
+        except (ValueError, KeyError, TypeError) as error:
+            raise BackupError(f"{path} is unreadable: {error}") from error
+
+
+def backup_folder(backups: Path, moment: datetime) -> Path:
+    return backups / moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def create_backup(store: object, users: object, clock: Clock, backups: Path, version: str) -> Path:
+    """Write `<backups>/<UTC time>/` with both stores; the manifest is written last."""
+    if not isinstance(store, ExportableStore) or not isinstance(users, BackupableUsers):
+        raise BackupError(f"{type(store).__name__}/{type(users).__name__} cannot be backed up")
+    moment = clock.now().astimezone(UTC)
+    folder = backup_folder(backups, moment)
+    suffix = 1
+    while folder.exists():
+        folder = folder.with_name(f"{backup_folder(backups, moment).name}-{suffix}")
+        suffix += 1
+    folder.mkdir(parents=True)
+    store.export_to(folder / ANALYTICS_DIR)
+    users.backup_to(folder / USERS_FILE)
+    manifest = Manifest(moment, version, store.order_count())
+    (folder / (MANIFEST + ".tmp")).write_text(manifest.dump())
+    (folder / (MANIFEST + ".tmp")).rename(folder / MANIFEST)
+    return folder
+
+
+def latest_backup(backups: Path, after: datetime | None = None) -> Path | None:
+    """The newest complete backup folder (created after `after`, when given)."""
+    found = []
+    for folder in backups.glob("*"):
+        if (folder / MANIFEST).is_file():
+            manifest = Manifest.read(folder)
+            if after is None or manifest.created_at >= after:
+                found.append((manifest.created_at, folder.name, folder))
+    return max(found)[2] if found else None
+
+
+def restore_data_dir(folder: Path, data_dir: Path, store_path: Path, users_path: Path) -> Manifest:
+    """Replace both stores by the backup in `folder`; the current files are kept as `*.before-restore`.
+
+    Holds the data directory's lock throughout: a running service makes this refuse.
+    """
+    from ksales.adapters.duckdb.backup import import_database
+    from ksales.adapters.system.lock import DataDirLock
+
+    manifest = Manifest.read(folder)
+    if not (folder / ANALYTICS_DIR).is_dir() or not (folder / USERS_FILE).is_file():
+        raise BackupError(f"{folder} is not a complete backup")
+    with DataDirLock(data_dir):
+        for path in (store_path, users_path):
+            for extra in ("", ".wal", "-wal", "-shm"):
+                current = path.with_name(path.name + extra)
+                if current.exists():
+                    current.replace(current.with_name(current.name + ".before-restore"))
+        import_database(store_path, folder / ANALYTICS_DIR)
+        shutil.copyfile(folder / USERS_FILE, users_path)
+    return manifest
