@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from importlib import metadata
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -19,10 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def version() -> str:
-    try:
-        return metadata.version("ksales")
-    except metadata.PackageNotFoundError:
-        return "0.0.0"
+    from ksales import __version__
+
+    return __version__
 
 
 def _analytics(request: Request) -> AnalyticsService:

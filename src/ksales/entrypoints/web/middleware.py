@@ -17,7 +17,8 @@ _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 #: The Telegram Login Widget (script + iframe) is the one external resource, and only on /login.
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    # canvas-confetti draws in a Web Worker built from a blob: URL.
+    "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 _LOGIN_CSP = (
     "default-src 'self'; img-src 'self' data: https://t.me https://telegram.org; "
@@ -32,7 +33,7 @@ _PUBLIC_PATHS = frozenset(
 def request_id_of(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            candidate = value.decode("latin-1")
+            candidate: str = value.decode("latin-1")
             if _SANE_REQUEST_ID.match(candidate):
                 return candidate
             break

@@ -75,7 +75,8 @@ def report(**properties: Schema) -> Schema:
 
 
 def _param(name: str, schema: Schema, description: str, where: str = "query") -> Schema:
-    return {"name": name, "in": where, "required": where == "path", "schema": schema, "description": description}
+    required = where == "path"
+    return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
 
 
 SHARED_PARAMETERS = [
@@ -170,9 +171,7 @@ REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
             limit=INT,
             top_by_revenue=array(BRAND),
             top_by_quantity=array(BRAND),
-            metrics=obj(
-                brands=INT, top_brand=nullable(STR), top_brand_share_pct=NUM, unbranded_revenue=NUM
-            ),
+            metrics=obj(brands=INT, top_brand=nullable(STR), top_brand_share_pct=NUM, unbranded_revenue=NUM),
         ),
         [LIMIT],
     ),
@@ -261,7 +260,7 @@ def build_document(version: str) -> Schema:
         "info": {
             "title": "ksales dashboard API",
             "version": version,
-            "description": "Sales analytics of a KeyCRM shop. Money in the shop's currency, at most 2 decimals.",
+            "description": "Sales analytics of a KeyCRM shop. Money in the shop's currency, ≤ 2 decimals.",
         },
         "paths": paths,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from urllib.parse import unquote
@@ -45,11 +46,16 @@ async def bot_username(request: Request) -> str | None:
     if settings.bot_token is None:
         return None
     url = f"{settings.telegram_api_base_url}{settings.bot_token.value}/getMe"
+    timeout = {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}
     try:
-        async with httpx.AsyncClient(timeout=5.0) as client:
-            reply = await client.get(url)
-        username = reply.json()["result"]["username"]
-    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        # The bare transport, not a Client: httpx's client logs every URL, and this one holds the token.
+        async with httpx.AsyncHTTPTransport() as transport:
+            reply = await transport.handle_async_request(
+                httpx.Request("GET", url, extensions={"timeout": timeout})
+            )
+            await reply.aread()
+        username = json.loads(reply.content)["result"]["username"]
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError, KeyError, TypeError):
         log.warning("could not ask the Bot API for the bot's username; the login widget is unavailable")
         return None
     if not isinstance(username, str):
@@ -83,13 +89,12 @@ async def telegram_callback(request: Request) -> Response:
         token = auth.login(fields)
     except LoginRefused as refused:
         log.info("dashboard login refused: %s", refused.message)
-        response = templates.TemplateResponse(
-            request,
-            "login.html",
-            {"bot_username": request.state.bot_username_cache.get("username"), "message": refused.message},
-            status_code=403,
-        )
-        return response
+        context = {
+            "bot_username": request.state.bot_username_cache.get("username"),
+            "message": refused.message,
+            "version": version(),
+        }
+        return templates.TemplateResponse(request, "login.html", context, status_code=403)
     response = RedirectResponse(_safe_next(request.cookies.get(NEXT_COOKIE)), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -104,9 +109,10 @@ async def telegram_callback(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    response = RedirectResponse("/login" if _auth(request) else "/", status_code=303)
     auth = _auth(request)
-    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=bool(auth and auth.secure_cookies))
+    response = RedirectResponse("/login" if auth else "/", status_code=303)
+    secure = bool(auth and auth.secure_cookies)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=secure)
     return response
 
 

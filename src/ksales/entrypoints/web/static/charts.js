@@ -12,7 +12,9 @@
     Chart.defaults.font.size = 12;
     Chart.defaults.color = "#64748b";
     Chart.defaults.borderColor = "#eef2f7";
-    Chart.defaults.animation.duration = 350;
+    var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    if (calm) Chart.defaults.animation = false;
+    else Chart.defaults.animation.duration = 350;
     Chart.defaults.maintainAspectRatio = false;
     Chart.defaults.plugins.legend.labels.boxWidth = 12;
   }
@@ -94,7 +96,9 @@
         layout: { padding: { right: horizontal ? 56 : 0 } },
         scales: horizontal
           ? { x: Object.assign(valueAxis, { grid: { display: true } }),
-            y: { grid: { display: false }, ticks: { callback: function (v) { return truncate(labels[v], 22); } } } }
+            y: { grid: { display: false }, ticks: { callback: function (v) {
+              return truncate(labels[v], this.chart.width < 480 ? 14 : 22);
+            } } } }
           : { y: valueAxis, x: { grid: { display: false } } },
         plugins: {
           legend: { display: false },

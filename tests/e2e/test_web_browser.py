@@ -1,0 +1,312 @@
+"""The page in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) over a real uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from ksales.adapters.demo.crm import DemoCrm
+from ksales.adapters.memory import FixedClock, InMemorySalesStore
+from ksales.domain.model import Buyer, Order, OrderLine
+from ksales.entrypoints.settings import Settings
+from ksales.entrypoints.web import create_app
+from ksales.ports.store import OrderChanges
+from ksales.services.sync import SyncService
+from tests.e2e.conftest import make_container
+from tests.shop import NOW
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip("Debian chromium is not installed (make browser); required under CI", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+
+
+def money(value: float | int) -> str:
+    """The page's money format: narrow no-break space groups, decimal comma, then ₴."""
+    text = f"{abs(Decimal(str(value))):.2f}"
+    whole, cents = text.split(".")
+    groups = f"{int(whole):,}".replace(",", "\u202f")
+    out = groups + ("," + cents if cents != "00" else "")
+    return ("−" if value < 0 else "") + out + "\u00a0₴"
+
+
+def demo_store(settings: Settings, clock: FixedClock) -> InMemorySalesStore:
+    """About ten weeks of the deterministic demo shop, loaded through the real sync service."""
+    store = InMemorySalesStore(settings.rules)
+    crm = DemoCrm(clock=clock, seed=7, timezone=settings.timezone, orders_per_year=8000)
+    # In a thread of its own: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, SyncService(crm, store, clock).full(days=70)).result()
+    return store
+
+
+class Server:
+    def __init__(self) -> None:
+        self.clock = FixedClock(NOW)
+        base = Settings.from_mapping({})
+        self.store = demo_store(base, self.clock)
+        today_revenue = self.api_like_today_revenue(base)
+        # One daily milestone just above today's retail revenue: a new order crosses it.
+        self.threshold = int(today_revenue) + 500
+        env = {"KSALES_MILESTONES_DAILY": str(self.threshold), "KSALES_EXCLUDED_SOURCE_IDS": ""}
+        self.container = make_container(env, store=self.store, clock=self.clock)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(self.container, background=False),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def api_like_today_revenue(self, settings: Settings) -> Decimal:
+        from ksales.services.analytics import AnalyticsService
+
+        service = AnalyticsService(self.store, settings.rules, settings.milestones, self.clock)
+        return service.summary(service.parse({})).revenue
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def api(self, path: str, **params: str) -> Any:
+        response = httpx.get(f"{self.url}{path}", params=params, timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def add_retail_order(self, total: str) -> None:
+        placed = self.clock.now()
+        line = OrderLine("Celebration cake", Decimal(1), Decimal(total))
+        order = Order(
+            9_000_001, 1, Decimal(total), placed, placed, placed, 1, 1, None, Buyer(9_000_001), (line,)
+        )
+        self.store.apply(OrderChanges(upserts=(order,)))
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = Server()
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    yield tab
+    context.close()
+
+
+def wait_idle(page: Any, after: int = 0) -> str:
+    """Wait until a load newer than `after` has finished; return the page state (ready or error)."""
+    try:
+        page.wait_for_function(
+            "n => document.body.dataset.state !== 'loading' && Number(document.body.dataset.seq) > n",
+            arg=after,
+            polling=50,  # an interval, not animation frames: those pause in background tabs
+        )
+    except sync_api.TimeoutError:
+        state = page.evaluate("({...document.body.dataset, url: location.href})")
+        raise AssertionError(f"the page did not settle: {state} {page.errors}") from None
+    return str(page.evaluate("document.body.dataset.state"))
+
+
+def settle(page: Any, after: int = 0) -> int:
+    """Wait for the next finished load, which must have succeeded; return its number."""
+    assert wait_idle(page, after) == "ready", page.text_content("#error-text")
+    return int(page.evaluate("document.body.dataset.seq"))
+
+
+def card(page: Any, name: str) -> str:
+    return str(page.text_content(f"#card-{name} .value"))
+
+
+def test_page_shows_the_api_figures_and_follows_the_filters(page: Any, server: Server) -> None:
+    page.goto(server.url + "/")
+    seq = settle(page)
+    summary = server.api("/api/summary")
+    assert card(page, "revenue") == money(summary["revenue"])
+    assert card(page, "orders") == str(summary["orders"])
+    assert card(page, "aov") == money(summary["avg_check"])
+
+    page.click("#period-buttons button[data-period=month]")
+    seq = settle(page, seq)
+    assert "period=month" in page.url
+    assert card(page, "revenue") == money(server.api("/api/summary", period="month")["revenue"])
+
+    page.select_option("#sales-type", "b2b")
+    seq = settle(page, seq)
+    b2b = server.api("/api/summary", period="month", sales_type="b2b")
+    assert card(page, "revenue") == money(b2b["revenue"])
+
+    source = server.api("/api/sources")[0]
+    page.select_option("#sales-type", "all")
+    seq = settle(page, seq)
+    page.select_option("#source", str(source["id"]))
+    seq = settle(page, seq)
+    narrowed = server.api("/api/summary", period="month", sales_type="all", source_id=str(source["id"]))
+    assert card(page, "revenue") == money(narrowed["revenue"])
+    assert card(page, "orders") == str(narrowed["orders"])
+
+    # The link reproduces the view; the back button returns to the previous one.
+    other = page.context.new_page()
+    other.goto(page.url)
+    settle(other)
+    assert card(other, "revenue") == money(narrowed["revenue"])
+    assert other.input_value("#sales-type") == "all"
+    assert other.input_value("#source") == str(source["id"])
+    other.close()
+    page.go_back()
+    settle(page, seq)
+    assert page.input_value("#source") == ""
+    assert card(page, "revenue") == money(
+        server.api("/api/summary", period="month", sales_type="all")["revenue"]
+    )
+    assert page.errors == []
+
+
+def test_category_slice_drills_down_and_back(page: Any, server: Server) -> None:
+    page.goto(server.url + "/?period=month&sales_type=all")
+    seq = settle(page)
+    rows = server.api("/api/categories/breakdown", period="month", sales_type="all")["categories"]
+    index = next(i for i, row in enumerate(rows) if row["has_children"])
+    page.locator("#chart-categories").scroll_into_view_if_needed()
+    point = page.evaluate(
+        """i => { const c = window.ksalesCharts.get('chart-categories');
+                 const p = c.getDatasetMeta(0).data[i].tooltipPosition();
+                 const r = c.canvas.getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
+        index,
+    )
+    page.mouse.click(point[0], point[1])
+    seq = settle(page, seq)
+    parent = rows[index]["id"]
+    assert page.get_attribute("#panel-categories", "data-parent") == str(parent)
+    assert f"drill={parent}" in page.url
+    assert rows[index]["name"] in str(page.text_content("#category-crumb"))
+    children = server.api(
+        "/api/categories/breakdown", period="month", sales_type="all", parent_id=str(parent)
+    )
+    labels = page.evaluate("window.ksalesCharts.get('chart-categories').data.labels")
+    assert labels == [
+        c["name"][:25] + "…" if len(c["name"]) > 26 else c["name"] for c in children["categories"]
+    ]
+
+    centre = page.evaluate(
+        """() => { const c = window.ksalesCharts.get('chart-categories');
+                  const m = c.getDatasetMeta(0).data[0]; const r = c.canvas.getBoundingClientRect();
+                  return [r.left + m.x, r.top + m.y]; }"""
+    )
+    page.mouse.click(centre[0], centre[1])
+    seq = settle(page, seq)
+    assert page.get_attribute("#panel-categories", "data-parent") == ""
+    assert "drill=" not in page.url
+
+    page.go_back()
+    settle(page, seq)
+    assert page.get_attribute("#panel-categories", "data-parent") == str(parent)
+    assert page.errors == []
+
+
+def test_errors_and_empty_states_are_visible(page: Any, server: Server) -> None:
+    page.goto(server.url + "/?source_id=424242")
+    assert wait_idle(page) == "error"
+    assert "source_id" in str(page.text_content("#error-text"))
+    assert page.is_visible("#error-banner")
+    failed = int(page.evaluate("document.body.dataset.seq"))  # read before the click: the reload may be quick
+    page.click("#error-reset")
+    settle(page, failed)
+    assert not page.is_visible("#error-banner")
+
+    page.goto(server.url + "/?period=custom&start_date=2001-01-01&end_date=2001-01-31")
+    settle(page)
+    assert page.is_visible("#panel-trend .empty")
+    assert card(page, "revenue") == money(0)
+
+
+def test_crossing_a_milestone_throws_confetti_once(page: Any, server: Server) -> None:
+    page.goto(server.url + "/")
+    seq = settle(page)
+    assert page.get_attribute("#milestone", "data-celebrated") is None
+    server.add_retail_order("1000")
+    try:
+        page.click("#refresh")
+        seq = settle(page, seq)
+        assert page.get_attribute("#milestone", "data-celebrated") == str(server.threshold)
+        assert "Milestone reached" in str(page.text_content("#milestone-text"))
+        page.click("#refresh")
+        settle(page, seq)
+        assert page.get_attribute("#milestone", "data-celebrated") is None
+    finally:
+        server.store.apply(OrderChanges(deletions=frozenset({9_000_001})))
+    assert page.errors == []
+
+
+def test_screenshots(browser: Any, server: Server, tmp_path: Path) -> None:
+    """docs/dashboard.png (desktop) and a 375 px phone view; the phone view must not scroll sideways."""
+    for width, target in ((1280, DOCS / "dashboard.png"), (375, tmp_path / "dashboard-375.png")):
+        # Reduced motion: the page then draws its charts without animation, so the picture is final.
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, device_scale_factor=1, reduced_motion="reduce"
+        )
+        tab = context.new_page()
+        tab.goto(server.url + "/?period=month&sales_type=all")
+        settle(tab)
+        tab.evaluate("document.fonts.ready")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(target), full_page=True)
+        context.close()
+    if os.environ.get("KSALES_SCREENSHOT_DIR"):
+        phone = Path(os.environ["KSALES_SCREENSHOT_DIR"]) / "dashboard-375.png"
+        phone.write_bytes((tmp_path / "dashboard-375.png").read_bytes())
