@@ -314,3 +314,7 @@ COMMANDS = {
     "backup": _backup,
     "restore": _restore,
 }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

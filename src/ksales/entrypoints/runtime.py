@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 #: Deletions in KeyCRM are only found by full syncs: run one this often while serving.
 FULL_SYNC_EVERY = timedelta(days=7)
+#: On an empty demo store: enough days for this and last month's views before the server starts.
+RECENT_DAYS_FIRST = 40
 
 
 def log_progress(progress: SyncProgress) -> None:
@@ -41,6 +43,14 @@ async def sync_once(sync: SyncService, full_days: int = 730) -> None:
         log.info("%s", report.line())
     except Exception:
         log.exception("sync failed; the next run will retry")
+
+
+async def sync_full_history(sync: SyncService, days: int) -> None:
+    try:
+        report = await sync.full(days, progress=log_progress)
+        log.info("%s", report.line())
+    except Exception:
+        log.exception("loading the history failed; the next full sync will retry")
 
 
 async def sync_loop(sync: SyncService, interval: float) -> None:
@@ -96,8 +106,11 @@ async def background(container: Container, *, with_bot: bool = True) -> AsyncIte
         if settings.demo_mode:
             from ksales.adapters.demo.crm import HISTORY_DAYS
 
+            # The recent weeks first, so that the dashboard opens populated within seconds;
+            # the rest of the two years follows in the background.
             log.info("empty store: loading the demo shop (no KEYCRM_API_KEY set)")
-            await sync_once(sync, HISTORY_DAYS)
+            await sync_once(sync, RECENT_DAYS_FIRST)
+            tasks.append(asyncio.create_task(sync_full_history(sync, HISTORY_DAYS)))
         else:
             log.info("empty store: starting a full sync from KeyCRM in the background")
             tasks.append(asyncio.create_task(sync_once(sync)))
