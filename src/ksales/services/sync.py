@@ -3,7 +3,11 @@
 Crash safety: a full sync writes each window in one `store.apply` together with its progress
 (`sync.full_progress`: the range start, the end of the last written window, the newest `updated_at` seen).
 A rerun of an interrupted full sync *resumes* after the last written window, provided the interrupted run
-reached at least as far back as the new one asks; the checkpoint is only moved when a full sync completes.
+reached at least as far back as the new one asks (an incremental sync without a checkpoint resumes any);
+the checkpoint is only moved when a full sync completes, so an incremental sync never skips unread windows.
+
+Deletions: a stored order placed in a window that neither query of the window returned is looked up by id
+before it is removed — its placement may have moved to another window, or it shifted between pages.
 """
 
 from __future__ import annotations
@@ -209,13 +213,16 @@ class SyncService:
         except Exception:  # never hide the sync's own error behind the store's
             log.exception("could not record the sync status")
 
-    async def _full(self, days: int, report: SyncReport, progress: Progress) -> None:
+    async def _full(
+        self, days: int, report: SyncReport, progress: Progress, *, resume_any: bool = False
+    ) -> None:
         now = self._now()
         self._save_dictionaries(await self.crm.dictionaries(), now)
         start = now - timedelta(days=days)
         run = FullRun.load(self.store.get_meta(FULL_PROGRESS_KEY))
         begin, newest = start, None
-        if run is not None and run.start <= start:
+        if run is not None and (run.start <= start or resume_any):
+            start = run.start if resume_any else start
             begin, newest = max(run.done, start), run.newest
             log.info("resuming the interrupted full sync from %s", _iso(begin))
         parts = windows(begin, now + CLOCK_SKEW, self.window)
@@ -241,7 +248,7 @@ class SyncService:
         now = self._now()
         checkpoint = self._checkpoint()
         if checkpoint is None:  # never completed a full sync (or it was interrupted): do/resume one
-            await self._full(DEFAULT_DAYS, report, progress)
+            await self._full(DEFAULT_DAYS, report, progress, resume_any=True)
             return
         last = self.store.get_meta(DICTIONARIES_KEY)
         if last is None or now - datetime.fromisoformat(last) >= DICTIONARY_TTL:

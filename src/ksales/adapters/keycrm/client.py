@@ -123,7 +123,7 @@ class KeyCrmClient:
 
     async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
         """By id (`GET /order/{id}`, 404 → nothing), buyer phone or e-mail; newest first."""
-        statuses = self._statuses or {}
+        statuses = await self._status_index()
         if query.kind is QueryKind.ID:
             order_id = int(query.value)
             body = await self._http.get(

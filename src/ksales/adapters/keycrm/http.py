@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 #: KeyCRM cuts larger page sizes to 50 anyway.
 PAGE_SIZE = 50
+MAX_PAGES = 10_000
 #: A Retry-After longer than this is not believed (the window is a minute).
 MAX_RETRY_AFTER = 120.0
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -104,6 +105,8 @@ class KeyCrmHttp:
             if not data or body.get("next_page_url") is None:
                 return
             page += 1
+            if page > MAX_PAGES:  # a server that ignores `page` would otherwise loop forever
+                raise CrmUnavailable(f"KeyCRM kept announcing more pages of {what} after {MAX_PAGES}")
 
     def _backoff(self, attempt: int) -> float:
         """Capped exponential backoff with jitter: half fixed, half random."""

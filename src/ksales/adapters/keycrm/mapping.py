@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from ksales.adapters.keycrm.values import ZERO, first, mapping, records, text, to_datetime, to_decimal, to_int
 from ksales.domain.model import (
     Buyer,
     Category,
@@ -24,7 +23,6 @@ from ksales.ports.crm import OrderPage
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-ZERO = Decimal(0)
 
 
 class BadRecord(ValueError):
@@ -38,81 +36,6 @@ class BadRecord(ValueError):
     def describe(self) -> str:
         """`<id>: <reason>` (`?` for a record without a readable id): how `OrderPage.skipped` names it."""
         return f"{self.record_id if self.record_id is not None else '?'}: {self.reason}"
-
-
-# --- scalars ------------------------------------------------------------------------------------
-
-
-def to_int(value: Any) -> int | None:
-    """An id sent as a number or a string (`"12"`, `12`, `12.0`); None when absent or unreadable."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return int(text)
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else None
-    return None
-
-
-def to_decimal(value: Any, what: str, default: Decimal | None = None) -> Decimal:
-    """Money or a quantity sent as a number or a string; `default` stands in for null."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if default is None:
-            raise ValueError(f"missing {what}")
-        return default
-    if isinstance(value, bool):
-        raise ValueError(f"non-numeric {what} {value!r}")
-    try:
-        # str() of a float is its shortest repr, so 122.5 becomes Decimal("122.5"), not a binary tail.
-        number = Decimal(value.strip() if isinstance(value, str) else str(value))
-    except InvalidOperation:
-        raise ValueError(f"non-numeric {what} {str(value)[:30]!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"non-numeric {what} {str(value)[:30]!r}")
-    return number
-
-
-def to_datetime(value: Any, what: str) -> datetime | None:
-    """`2026-01-10 14:30:00`, `…T14:30:00Z`, `…+04:00`, with or without fractions; no offset means UTC."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"unparseable {what} {value!r}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"unparseable {what} {value[:40]!r}") from None
-    if moment.utcoffset() is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _first(*values: int | None) -> int | None:
-    return next((v for v in values if v is not None), None)
-
-
-def _dict(value: Any) -> Mapping[str, Any] | None:
-    return value if isinstance(value, Mapping) else None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 # --- orders -------------------------------------------------------------------------------------
@@ -139,7 +62,7 @@ def _order(order_id: int, payload: Mapping[str, Any], statuses: Mapping[int, Sta
     if created_at is None:
         raise ValueError("missing created_at and ordered_at")
     status_id = to_int(payload.get("status_id"))
-    status = _dict(payload.get("status"))
+    status = mapping(payload.get("status"))
     if status_id is None and status is not None:
         status_id = to_int(status.get("id"))
     return Order(
@@ -153,9 +76,9 @@ def _order(order_id: int, payload: Mapping[str, Any], statuses: Mapping[int, Sta
         status_group_id=_status_group(payload, status, status_id, statuses),
         manager_id=_manager_id(payload),
         buyer=_buyer(payload.get("buyer")),
-        lines=tuple(_line(item) for item in _list(payload.get("products")) if isinstance(item, Mapping)),
+        lines=tuple(_line(item) for item in records(payload.get("products")) if isinstance(item, Mapping)),
         expenses=tuple(
-            _expense(item) for item in _list(payload.get("expenses")) if isinstance(item, Mapping)
+            _expense(item) for item in records(payload.get("expenses")) if isinstance(item, Mapping)
         ),
         total_discount=to_decimal(payload.get("total_discount"), "total_discount", ZERO),
         shipping_price=to_decimal(payload.get("shipping_price"), "shipping_price", ZERO),
@@ -177,37 +100,37 @@ def _status_group(
 
 
 def _manager_id(payload: Mapping[str, Any]) -> int | None:
-    manager = _dict(payload.get("manager"))
+    manager = mapping(payload.get("manager"))
     found = to_int(manager.get("id")) if manager is not None else None
     return found if found is not None else to_int(payload.get("manager_id"))
 
 
 def _buyer(value: Any) -> Buyer | None:
-    buyer = _dict(value)
+    buyer = mapping(value)
     buyer_id = to_int(buyer.get("id")) if buyer is not None else None
     if buyer is None or buyer_id is None:
         return None
     return Buyer(
         id=buyer_id,
-        full_name=_text(buyer.get("full_name")),
-        email=_text(buyer.get("email")),
-        phone=_text(buyer.get("phone")),
+        full_name=text(buyer.get("full_name")),
+        email=text(buyer.get("email")),
+        phone=text(buyer.get("phone")),
     )
 
 
 def _line(item: Mapping[str, Any]) -> OrderLine:
-    offer = _dict(item.get("offer")) or {}
+    offer = mapping(item.get("offer")) or {}
     price = item.get("price")
     return OrderLine(
-        name=_text(item.get("name")) or "",
+        name=text(item.get("name")) or "",
         quantity=to_decimal(item.get("quantity"), "line quantity"),
         # price_sold is the unit price after discounts; KeyCRM sends it on every line, price as a fallback.
         price_sold=to_decimal(item.get("price_sold"), "line price_sold", None)
         if item.get("price_sold") is not None
         else to_decimal(price, "line price", ZERO),
-        product_id=_first(to_int(offer.get("product_id")), to_int(item.get("product_id"))),
+        product_id=first(to_int(offer.get("product_id")), to_int(item.get("product_id"))),
         offer_id=to_int(offer.get("id")),
-        sku=_text(item.get("sku")) or _text(offer.get("sku")),
+        sku=text(item.get("sku")) or text(offer.get("sku")),
         price=None if price is None else to_decimal(price, "line price"),
         purchased_price=None
         if item.get("purchased_price") is None
@@ -223,7 +146,7 @@ def _expense(item: Mapping[str, Any]) -> Expense:
         id=expense_id,
         amount=to_decimal(item.get("amount"), "expense amount"),
         expense_type_id=to_int(item.get("expense_type_id")),
-        status=_text(item.get("status")),
+        status=text(item.get("status")),
         payment_date=to_datetime(item.get("payment_date"), "expense payment_date"),
     )
 
@@ -248,8 +171,8 @@ def source_from_keycrm(payload: Mapping[str, Any]) -> Source:
     source_id = _required_id(payload, "source")
     return Source(
         source_id,
-        _text(payload.get("name")) or _text(payload.get("alias")) or f"Source {source_id}",
-        _text(payload.get("currency_code")),
+        text(payload.get("name")) or text(payload.get("alias")) or f"Source {source_id}",
+        text(payload.get("currency_code")),
     )
 
 
@@ -257,22 +180,22 @@ def status_from_keycrm(payload: Mapping[str, Any]) -> Status:
     status_id = _required_id(payload, "status")
     return Status(
         status_id,
-        _text(payload.get("name")) or _text(payload.get("alias")) or f"Status {status_id}",
+        text(payload.get("name")) or text(payload.get("alias")) or f"Status {status_id}",
         to_int(payload.get("group_id")),
     )
 
 
 def expense_type_from_keycrm(payload: Mapping[str, Any]) -> ExpenseType:
     type_id = _required_id(payload, "expense type")
-    alias = _text(payload.get("alias"))
-    return ExpenseType(type_id, _text(payload.get("name")) or alias or f"Expense type {type_id}", alias)
+    alias = text(payload.get("alias"))
+    return ExpenseType(type_id, text(payload.get("name")) or alias or f"Expense type {type_id}", alias)
 
 
 def category_from_keycrm(payload: Mapping[str, Any]) -> Category:
     category_id = _required_id(payload, "category")
     return Category(
         category_id,
-        _text(payload.get("name")) or f"Category {category_id}",
+        text(payload.get("name")) or f"Category {category_id}",
         to_int(payload.get("parent_id")),
     )
 
@@ -284,9 +207,9 @@ def product_from_keycrm(
     product_id = _required_id(payload, "product")
     return Product(
         product_id,
-        _text(payload.get("name")) or f"Product {product_id}",
+        text(payload.get("name")) or f"Product {product_id}",
         to_int(payload.get("category_id")),
-        _brand(_list(payload.get("custom_fields")), brand_field, brand_uuids),
+        _brand(records(payload.get("custom_fields")), brand_field, brand_uuids),
     )
 
 
@@ -295,14 +218,14 @@ def _brand(fields: list[Any], brand_field: str, brand_uuids: frozenset[str]) -> 
     for field in fields:
         if not isinstance(field, Mapping):
             continue
-        name = (_text(field.get("name")) or "").casefold()
-        if name != wanted and _text(field.get("uuid")) not in brand_uuids:
+        name = (text(field.get("name")) or "").casefold()
+        if name != wanted and text(field.get("uuid")) not in brand_uuids:
             continue
         value = field.get("value")
         # A select field: the value is a list of the chosen options; the brand is the first one.
         if isinstance(value, list):
-            value = next((v for v in value if _text(v)), None)
-        return _text(value)
+            value = next((v for v in value if text(v)), None)
+        return text(value)
     return None
 
 

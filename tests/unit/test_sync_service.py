@@ -1,0 +1,202 @@
+"""SyncService rules on an in-memory CRM: resume, checkpoint, dictionaries, status, skipped records."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from ksales.adapters.memory.clock import FixedClock
+from ksales.adapters.memory.store import InMemorySalesStore
+from ksales.domain.errors import CrmUnavailable
+from ksales.domain.model import Dictionaries, Order, Status
+from ksales.domain.search import OrderQuery, QueryKind
+from ksales.ports.crm import OrderPage, SearchResult, TimeWindow, WindowField
+from ksales.services.sync import (
+    CHECKPOINT_KEY,
+    FULL_PROGRESS_KEY,
+    FULL_SYNC_KEY,
+    FullRun,
+    SyncProgress,
+    SyncService,
+    windows,
+)
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+DICTS = Dictionaries(statuses=(Status(1, "New", 1),))
+
+
+def order(order_id: int, placed: datetime, updated: datetime | None = None) -> Order:
+    return Order(order_id, 1, Decimal(order_id), placed, placed, updated or placed, 1, 1)
+
+
+@attrs.define
+class ListCrm:
+    """A Crm over a dict of orders; one request per call, `fail_at` makes that request fail."""
+
+    data: dict[int, Order]
+    requests: int = 0
+    fail_at: int | None = None
+    skipped: dict[int, str] = attrs.field(factory=dict)
+    calls: list[str] = attrs.field(factory=list)
+
+    def _request(self, what: str) -> None:
+        self.requests += 1
+        self.calls.append(what)
+        if self.requests == self.fail_at:
+            raise CrmUnavailable(f"KeyCRM did not answer {what}")
+
+    async def dictionaries(self) -> Dictionaries:
+        self._request("dictionaries")
+        return DICTS
+
+    async def orders(self, window: TimeWindow, by: WindowField) -> AsyncIterator[OrderPage]:
+        self._request(f"{by.value} {window.start:%m-%d}")
+        stamp = (lambda o: o.placed_at) if by is WindowField.CREATED else (lambda o: o.updated_at)
+        found = tuple(o for o in self.data.values() if window.start <= stamp(o) < window.end)
+        yield OrderPage(tuple(o for o in found if o.id not in self.skipped), tuple(self.skipped.values()))
+
+    async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
+        self._request(f"search {query.value}")
+        assert query.kind is QueryKind.ID
+        found = self.data.get(int(query.value))
+        return SearchResult((found,) if found else (), 1 if found else 0)
+
+    async def aclose(self) -> None:
+        pass
+
+
+def shop(count: int = 30, days: int = 30) -> dict[int, Order]:
+    return {i: order(i, NOW - timedelta(days=days) + timedelta(hours=23 * i)) for i in range(1, count + 1)}
+
+
+def test_windows_cover_the_range_without_gaps() -> None:
+    parts = windows(NOW, NOW + timedelta(days=10), timedelta(days=7))
+    assert parts == [
+        TimeWindow(NOW, NOW + timedelta(days=7)),
+        TimeWindow(NOW + timedelta(days=7), NOW + timedelta(days=10)),
+    ]
+    assert windows(NOW, NOW, timedelta(days=7)) == []
+
+
+async def test_full_sync_reports_progress_and_sets_the_checkpoint() -> None:
+    crm, store = ListCrm(shop()), InMemorySalesStore()
+    events: list[SyncProgress] = []
+    report = await SyncService(crm, store, FixedClock(NOW)).full(days=30, progress=events.append)
+    assert store.orders == crm.data
+    assert [e.window for e in events] == list(range(1, events[-1].windows + 1)) and events[-1].fetched == 30
+    assert report.fetched == 30 and report.inserted == 30
+    assert (
+        store.get_meta(CHECKPOINT_KEY)
+        == max(o.updated_at for o in crm.data.values() if o.updated_at).isoformat()
+    )
+    assert store.get_meta(FULL_SYNC_KEY) == NOW.isoformat() and store.get_meta(FULL_PROGRESS_KEY) == ""
+
+
+async def test_a_future_updated_at_never_pushes_the_checkpoint_past_now() -> None:
+    data = shop()
+    data[99] = order(99, NOW - timedelta(days=1), NOW + timedelta(days=3650))
+    store = InMemorySalesStore()
+    await SyncService(ListCrm(data), store, FixedClock(NOW)).full(days=30)
+    assert store.get_meta(CHECKPOINT_KEY) == NOW.isoformat()
+
+
+async def test_a_failed_run_is_recorded_and_raises() -> None:
+    crm, store = ListCrm(shop(), fail_at=5), InMemorySalesStore()
+    sync = SyncService(crm, store, FixedClock(NOW))
+    with pytest.raises(CrmUnavailable):
+        await sync.full(days=30)
+    status = sync.last_status()
+    assert status is not None and not status.ok and "did not answer" in (status.error or "")
+    assert not sync.running
+
+
+async def test_a_cancelled_run_is_recorded_as_failed() -> None:
+    class Stalling(ListCrm):
+        async def dictionaries(self) -> Dictionaries:
+            await asyncio.Event().wait()
+            raise AssertionError
+
+    sync = SyncService(Stalling(shop()), InMemorySalesStore(), FixedClock(NOW))
+    task = asyncio.create_task(sync.full(days=30))
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    status = sync.last_status()
+    assert status is not None and not status.ok and status.error == "CancelledError"
+
+
+async def test_a_rerun_resumes_after_the_last_written_window() -> None:
+    crm, store = ListCrm(shop(), fail_at=6), InMemorySalesStore()
+    sync = SyncService(crm, store, FixedClock(NOW))
+    with pytest.raises(CrmUnavailable):
+        await sync.full(days=30)  # dictionaries, window 1 (2 requests), window 2 (2), then dies
+    run = FullRun.load(store.get_meta(FULL_PROGRESS_KEY))
+    assert run is not None and run.done == NOW - timedelta(days=16)
+    crm.calls.clear()
+    await sync.full(days=30)
+    assert crm.calls[:3] == ["dictionaries", "created 02-13", "updated 02-13"]
+    assert store.orders == crm.data
+
+
+async def test_a_longer_full_sync_than_the_interrupted_one_starts_afresh() -> None:
+    crm, store = ListCrm(shop(), fail_at=6), InMemorySalesStore()
+    sync = SyncService(crm, store, FixedClock(NOW))
+    with pytest.raises(CrmUnavailable):
+        await sync.full(days=30)
+    crm.calls.clear()
+    await sync.full(days=60)
+    assert crm.calls[:2] == ["dictionaries", "created 12-31"]
+
+
+async def test_incremental_rereads_the_dictionaries_only_when_stale() -> None:
+    crm, store = ListCrm(shop()), InMemorySalesStore()
+    clock = FixedClock(NOW)
+    sync = SyncService(crm, store, clock)
+    await sync.full(days=30)
+    crm.calls.clear()
+    clock.advance(timedelta(minutes=5))
+    await sync.incremental()
+    assert "dictionaries" not in crm.calls and len(crm.calls) == 2
+    clock.advance(timedelta(minutes=30))
+    await sync.incremental()
+    assert crm.calls.count("dictionaries") == 1
+
+
+async def test_incremental_advances_the_checkpoint_to_the_newest_update_received() -> None:
+    crm, store = ListCrm(shop()), InMemorySalesStore()
+    clock = FixedClock(NOW)
+    sync = SyncService(crm, store, clock)
+    await sync.full(days=30)
+    clock.advance(timedelta(hours=2))
+    crm.data[7] = attrs.evolve(crm.data[7], grand_total=Decimal(1), updated_at=NOW + timedelta(hours=1))
+    report = await sync.incremental()
+    assert report.updated == 1 and store.orders[7].grand_total == 1
+    assert store.get_meta(CHECKPOINT_KEY) == (NOW + timedelta(hours=1)).isoformat()
+    report = await sync.incremental()
+    assert (report.inserted, report.updated, report.removed) == (0, 0, 0)
+    assert store.get_meta(CHECKPOINT_KEY) == (NOW + timedelta(hours=1)).isoformat()
+
+
+async def test_skipped_records_are_not_taken_for_deletions() -> None:
+    crm, store = ListCrm(shop()), InMemorySalesStore()
+    sync = SyncService(crm, store, FixedClock(NOW))
+    await sync.full(days=30)
+    crm.skipped[5] = "5: unparseable ordered_at 'x'"
+    report = await sync.full(days=30)
+    assert report.removed == 0 and report.skipped >= 1 and 5 in store.orders
+    assert not any(c.startswith("search") for c in crm.calls)
+
+
+async def test_deleted_orders_are_looked_up_then_removed() -> None:
+    crm, store = ListCrm(shop()), InMemorySalesStore()
+    sync = SyncService(crm, store, FixedClock(NOW))
+    await sync.full(days=30)
+    del crm.data[3]
+    report = await sync.full(days=30)
+    assert report.removed == 1 and store.orders == crm.data and "search 3" in crm.calls
