@@ -27,7 +27,7 @@ from ksales.domain.results import SyncStatus
 from ksales.domain.search import OrderQuery, QueryKind
 from ksales.ports.clock import Clock
 from ksales.ports.crm import Crm, TimeWindow, WindowField
-from ksales.ports.store import OrderChanges, SalesStore
+from ksales.ports.store import ApplyResult, OrderChanges, SalesStore
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ class SyncService:
             vanished = await self._vanished(window, fetched)
             newest = _newest(newest, fetched.orders.values())
             meta = {FULL_PROGRESS_KEY: FullRun(start, window.end, newest).dump()}
-            result = self.store.apply(OrderChanges(tuple(fetched.orders.values()), vanished, meta))
+            result = await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, meta))
             report.inserted += result.inserted
             report.updated += result.updated
             report.unchanged += result.unchanged
@@ -243,6 +243,11 @@ class SyncService:
         if checkpoint is not None:
             final[CHECKPOINT_KEY] = _iso(checkpoint)
         self.store.set_meta(final)
+
+    async def _apply(self, changes: OrderChanges) -> ApplyResult:
+        """Write in a worker thread so the dashboard keeps answering; shielded so that a cancelled
+        sync still lets the window in flight commit whole (its progress is part of the same write)."""
+        return await asyncio.shield(asyncio.to_thread(self.store.apply, changes))
 
     async def _incremental(self, report: SyncReport, progress: Progress) -> None:
         now = self._now()
@@ -261,7 +266,7 @@ class SyncService:
         # Only orders found by update time say how far the CRM has been read.
         newest = self._advance(checkpoint, _newest(None, updated.orders.values()), now)
         meta = {CHECKPOINT_KEY: _iso(newest or checkpoint)}
-        result = self.store.apply(OrderChanges(tuple(merged.values()), frozenset(), meta))
+        result = await self._apply(OrderChanges(tuple(merged.values()), frozenset(), meta))
         report.inserted += result.inserted
         report.updated += result.updated
         report.unchanged += result.unchanged
