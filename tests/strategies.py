@@ -6,8 +6,10 @@ re-upserts hit stored orders. Money has 2 decimals and quantities 3, as the Duck
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -28,12 +30,13 @@ from ksales.domain.model import (
 from ksales.domain.rules import Rules, SalesType
 from ksales.ports.store import OrderChanges
 
+T = TypeVar("T")
 KYIV = ZoneInfo("Europe/Kyiv")
 ORDER_IDS = st.integers(1, 30)
 SOURCE_IDS = st.integers(1, 5)
 STATUS_IDS = st.integers(1, 8)
 MANAGER_IDS = st.integers(1, 4)
-BUYER_IDS = st.integers(1, 6)
+BUYER_IDS = st.integers(1, 4)
 PRODUCT_IDS = st.integers(1, 8)
 CATEGORY_IDS = st.integers(1, 6)
 EXPENSE_TYPE_IDS = st.integers(1, 3)
@@ -70,7 +73,9 @@ quantities = st.one_of(
 def instants(draw: st.DrawFn) -> datetime:
     """Aware timestamps, often within hours of a local midnight or a DST change, in varied offsets."""
     if draw(st.booleans()):
-        moment = draw(st.sampled_from(_EDGES)) + timedelta(minutes=draw(st.integers(-240, 240)))
+        moment = draw(st.sampled_from(_EDGES)) + timedelta(
+            minutes=draw(st.sampled_from([4, 36]).flatmap(lambda h: st.integers(-60 * h, 60 * h)))
+        )
     else:
         moment = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=draw(st.integers(0, 2 * 366 * 24 * 60)))
     moment += timedelta(
@@ -133,9 +138,11 @@ def orders(draw: st.DrawFn, ids: st.SearchStrategy[int] = ORDER_IDS) -> Order:
     )
 
 
-def order_sets(max_size: int = 25) -> st.SearchStrategy[list[Order]]:
+def order_sets(max_size: int = 30) -> st.SearchStrategy[list[Order]]:
     """Orders with distinct ids."""
-    return st.lists(orders(st.integers(1, 10_000)), max_size=max_size, unique_by=lambda o: o.id)
+    return st.lists(
+        orders(st.integers(1, 10_000)), min_size=max_size // 5, max_size=max_size, unique_by=lambda o: o.id
+    )
 
 
 brands = st.sampled_from([None, "", "  ", "Acme", "acme", " ACME ", "Zed", "Öko", "öko"])
@@ -170,29 +177,43 @@ def id_sets(ids: st.SearchStrategy[int], max_size: int = 3) -> st.SearchStrategy
 rules = st.builds(
     Rules,
     timezone=st.sampled_from([KYIV, ZoneInfo("UTC"), ZoneInfo("America/New_York")]),
-    b2b_manager_ids=id_sets(MANAGER_IDS, 2),
+    b2b_manager_ids=st.frozensets(MANAGER_IDS, min_size=1, max_size=2) | st.just(frozenset()),
     excluded_source_ids=id_sets(SOURCE_IDS, 2),
     canceled_status_ids=id_sets(STATUS_IDS, 3),
 )
 
 
+def _mostly_none(values: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    """None three times in four: filters that combine rarely narrow a scope down to nothing."""
+    return st.integers(0, 3).flatmap(lambda n: values if n == 0 else st.none())
+
+
 @st.composite
-def scopes(draw: st.DrawFn) -> Scope:
-    """A period (a day up to a couple of years) and filters, sometimes narrowing lines."""
-    start = draw(st.dates(FIRST_DAY - timedelta(days=10), LAST_DAY))
-    end = start + timedelta(days=draw(st.sampled_from([0, 0, 1, 6, 30, 90, 400, 800])))
+def scopes(draw: st.DrawFn, anchors: Sequence[date] = ()) -> Scope:
+    """A period (a day up to a year or so) and filters, sometimes narrowing lines.
+
+    Periods start and end next to `anchors` (the orders' business days) when given, so that their
+    edges fall right before, on and after days with orders.
+    """
+    near = st.sampled_from(anchors) if anchors else instants().map(lambda t: t.astimezone(KYIV).date())
+    nudge = st.sampled_from([-1, 0, 0, 1]).map(lambda n: timedelta(days=n))
+    start = draw(near) + draw(nudge)
+    if anchors and draw(st.booleans()):
+        end = max(start, draw(near) + draw(nudge))
+    else:
+        end = start + timedelta(days=draw(st.sampled_from([0, 1, 6, 30, 400])))
     return Scope(
         start=start,
         end=end,
-        sales_type=draw(st.sampled_from(SalesType)),
-        source_id=draw(st.none() | SOURCE_IDS),
+        sales_type=draw(st.sampled_from([SalesType.ALL, SalesType.ALL, SalesType.RETAIL, SalesType.B2B])),
+        source_id=draw(_mostly_none(SOURCE_IDS)),
         category_ids=draw(st.none() | st.frozensets(CATEGORY_IDS | st.just(99), max_size=3)),
-        brand_key=draw(st.none() | st.sampled_from(["acme", "zed", "öko", "nope"])),
+        brand_key=draw(_mostly_none(st.sampled_from(["acme", "zed", "öko", "nope"]))),
     )
 
 
-#: Scopes that see everything: all history, every sales type, no filter.
-WHOLE = Scope(FIRST_DAY - timedelta(days=10), LAST_DAY + timedelta(days=10), SalesType.ALL)
+#: Scopes that see all history, for each sales type, without filters.
+WHOLE = [Scope(FIRST_DAY - timedelta(days=10), LAST_DAY + timedelta(days=10), kind) for kind in SalesType]
 
 meta = st.dictionaries(st.sampled_from(["last_sync", "checkpoint", "x"]), short_text, max_size=2)
 

@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 
 from ksales.adapters.duckdb import DuckDbSalesStore
 from ksales.adapters.memory import InMemorySalesStore
-from ksales.domain.filters import Scope
 from ksales.domain.model import Dictionaries, Order
-from ksales.domain.rules import Rules
+from ksales.domain.rules import Rules, business_day
 from ksales.ports.store import OrderChanges
 from tests.contract.store_checks import assert_same_aggregates, assert_same_lookups, assert_same_orders
 from tests.strategies import WHOLE, dictionaries, order_sets, rules, scopes
@@ -31,16 +30,14 @@ def duckdb_store(rules: Rules) -> Iterator[DuckDbSalesStore]:
     rules=rules,
     catalog=dictionaries(),
     orders=order_sets(),
-    scope_list=st.lists(scopes(), min_size=1, max_size=4),
     dictionaries_first=st.booleans(),
+    data=st.data(),
 )
 def test_every_query_agrees(
-    rules: Rules,
-    catalog: Dictionaries,
-    orders: list[Order],
-    scope_list: list[Scope],
-    dictionaries_first: bool,
+    rules: Rules, catalog: Dictionaries, orders: list[Order], dictionaries_first: bool, data: st.DataObject
 ) -> None:
+    days = sorted({business_day(o, rules.timezone) for o in orders})
+    scope_list = data.draw(st.lists(scopes(days), min_size=1, max_size=6), label="scopes")
     fake = InMemorySalesStore(rules)
     with duckdb_store(rules) as real:
         for store in (real, fake):
@@ -51,7 +48,7 @@ def test_every_query_agrees(
                 store.save_dictionaries(catalog)
         assert_same_lookups(real, fake)
         assert_same_orders(real, fake, [o.id for o in orders])
-        assert_same_aggregates(real, fake, [WHOLE, *scope_list])
+        assert_same_aggregates(real, fake, [*WHOLE, *scope_list])
 
 
 @given(rules=rules, orders=order_sets(10))

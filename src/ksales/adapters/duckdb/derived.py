@@ -119,3 +119,21 @@ def refresh_first_days(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[in
         WHERE orders.buyer_id = f.buyer_id AND orders.buyer_first_day IS DISTINCT FROM f.first_day""",
         params,
     )
+
+
+def refresh_brand_firsts(cursor: duckdb.DuckDBPyConnection, order_ids: Sequence[int] | None) -> None:
+    """Flag the first line of each brand in each order: counting them counts orders per brand."""
+    only = "" if order_ids is None else "WHERE order_id IN (SELECT unnest($ids::BIGINT[]))"
+    params = {} if order_ids is None else {"ids": list(order_ids)}
+    cursor.execute(
+        f"""UPDATE order_lines SET brand_first = f.brand_first
+        FROM (
+            SELECT order_id, position,
+                brand_key IS NOT NULL
+                AND row_number() OVER (PARTITION BY order_id, brand_key ORDER BY position) = 1 AS brand_first
+            FROM order_lines {only}
+        ) f
+        WHERE order_lines.order_id = f.order_id AND order_lines.position = f.position
+          AND order_lines.brand_first <> f.brand_first""",
+        params,
+    )

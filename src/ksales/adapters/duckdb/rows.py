@@ -70,6 +70,8 @@ EXPENSE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("paid", "BOOLEAN"),
     ("source_id", "BIGINT"),
     *_FLAGS,
+    ("first_paid", "BOOLEAN"),
+    ("first_paid_of_type", "BOOLEAN"),
 )
 
 
@@ -198,6 +200,12 @@ def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row],
         )
         for position, line in enumerate(order.lines)
     ]
+    # The first paid expense of the order, and of each type: counting them counts orders.
+    first_paid = next((i for i, e in enumerate(order.expenses) if e.is_paid), None)
+    first_of_type: dict[int, int] = {}
+    for i, e in enumerate(order.expenses):
+        if e.is_paid and e.expense_type_id is not None:
+            first_of_type.setdefault(e.expense_type_id, i)
     expenses = [
         tuple(
             cell(v)
@@ -212,6 +220,8 @@ def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row],
                 e.is_paid,
                 order.source_id,
                 *flags,
+                position == first_paid,
+                e.expense_type_id is not None and first_of_type.get(e.expense_type_id) == position,
             )
         )
         for position, e in enumerate(order.expenses)

@@ -81,8 +81,34 @@ _V1 = (
     )""",
 )
 
+# Version 2: flag each order's first paid expense (and first of its type) and its first line of each
+# brand, so that counting orders with expenses or with a brand needs no DISTINCT.
+_V2 = (
+    "ALTER TABLE order_lines ADD COLUMN brand_first BOOLEAN NOT NULL DEFAULT false",
+    """UPDATE order_lines SET brand_first = f.brand_first
+    FROM (
+        SELECT order_id, position,
+            brand_key IS NOT NULL
+            AND row_number() OVER (PARTITION BY order_id, brand_key ORDER BY position) = 1 AS brand_first
+        FROM order_lines
+    ) f
+    WHERE order_lines.order_id = f.order_id AND order_lines.position = f.position""",
+    "ALTER TABLE order_expenses ADD COLUMN first_paid BOOLEAN NOT NULL DEFAULT false",
+    "ALTER TABLE order_expenses ADD COLUMN first_paid_of_type BOOLEAN NOT NULL DEFAULT false",
+    """UPDATE order_expenses SET first_paid = f.first_paid, first_paid_of_type = f.first_paid_of_type
+    FROM (
+        SELECT order_id, position,
+            paid AND row_number() OVER (PARTITION BY order_id, paid ORDER BY position) = 1 AS first_paid,
+            paid AND expense_type_id IS NOT NULL
+                AND row_number() OVER (PARTITION BY order_id, paid, expense_type_id ORDER BY position) = 1
+                AS first_paid_of_type
+        FROM order_expenses
+    ) f
+    WHERE order_expenses.order_id = f.order_id AND order_expenses.position = f.position""",
+)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1,)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2)
 
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -201,6 +201,13 @@ class DuckDbSalesStore:
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         return self._read("computing expenses", lambda c: queries.expense_totals(c, scope, expense_type_id))
 
+    def export_to(self, directory: Path) -> None:
+        """EXPORT DATABASE into a new `directory` (a consistent backup: writes wait for it)."""
+        from ksales.adapters.duckdb.backup import export_database
+
+        with self._lock:
+            export_database(self._cursor(), directory)
+
     def close(self) -> None:
         """Close every cursor and the connection (idempotent)."""
         with self._lock:

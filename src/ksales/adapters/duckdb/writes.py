@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 
-from ksales.adapters.duckdb.derived import refresh_first_days
+from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_days
 from ksales.adapters.duckdb.rows import (
     EXPENSE_COLUMNS,
     LINE_COLUMNS,
@@ -92,6 +92,7 @@ def write_changes(cursor: duckdb.DuckDBPyConnection, changes: OrderChanges, rule
         _delete_orders(cursor, gone)
     if writes:
         _insert_orders(cursor, writes, rules)
+        refresh_brand_firsts(cursor, sorted(o.id for o, _ in writes))
     buyers = {stored[oid][1] for oid in gone} | {o.buyer_id for o, _ in writes}
     buyers.discard(None)
     if buyers:
@@ -160,14 +161,17 @@ def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictiona
         _cells(products.values()),
     )
     if products:
-        cursor.execute(
+        refiled = cursor.execute(
             """UPDATE order_lines SET category_id = p.category_id, brand_key = p.brand_key
             FROM products p
             WHERE order_lines.product_id = p.id AND p.id IN (SELECT unnest(?::BIGINT[]))
               AND (order_lines.category_id IS DISTINCT FROM p.category_id
-                   OR order_lines.brand_key IS DISTINCT FROM p.brand_key)""",
+                   OR order_lines.brand_key IS DISTINCT FROM p.brand_key)
+            RETURNING order_lines.order_id""",
             [sorted(products)],
-        )
+        ).fetchall()
+        if refiled:
+            refresh_brand_firsts(cursor, sorted({row[0] for row in refiled}))
 
 
 def _cells(rows: Iterable[tuple[object, ...]]) -> list[Row]:

@@ -1,0 +1,141 @@
+"""DuckDbSalesStore specifics: atomic `apply`, durable files, schema version, re-derived business days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import attrs
+import duckdb
+import pytest
+
+from ksales.adapters.duckdb import DuckDbSalesStore
+from ksales.adapters.duckdb.schema import LATEST_VERSION
+from ksales.adapters.memory import InMemorySalesStore
+from ksales.domain.errors import StoreUnavailable
+from ksales.domain.filters import Scope
+from ksales.domain.model import Buyer, Dictionaries, Expense, Order, OrderLine, Product
+from ksales.domain.rules import Rules, SalesType
+from ksales.ports.store import OrderChanges
+from tests.contract.store_checks import assert_same_aggregates, assert_same_lookups
+
+KYIV = Rules(timezone=ZoneInfo("Europe/Kyiv"))
+UTC_RULES = Rules(timezone=ZoneInfo("UTC"))
+YEAR = Scope(date(2025, 1, 1), date(2025, 12, 31), SalesType.ALL)
+
+
+def order(order_id: int, placed: datetime, total: str = "100.00", buyer: int | None = 1) -> Order:
+    return Order(
+        id=order_id,
+        source_id=1,
+        grand_total=Decimal(total),
+        created_at=placed,
+        status_group_id=1,
+        buyer=Buyer(buyer) if buyer else None,
+        lines=(OrderLine("Tee", Decimal(2), Decimal(total) / 2, product_id=7),),
+    )
+
+
+# 22:30 UTC on 31 March is already 1 April in Kyiv (UTC+3 after the DST change).
+LATE = order(1, datetime(2025, 3, 31, 22, 30, tzinfo=UTC))
+NOON = order(2, datetime(2025, 4, 2, 12, tzinfo=UTC), "50.00", buyer=2)
+
+
+def test_a_failing_apply_changes_nothing() -> None:
+    store = DuckDbSalesStore(None, KYIV)
+    try:
+        store.apply(OrderChanges(upserts=[LATE], meta={"checkpoint": "a"}))
+        before = (store.order_count(), store.get_order(1), store.totals(YEAR), store.daily(YEAR))
+        # Too large for DECIMAL(18, 2): the batch fails after the first orders were written.
+        bad = attrs.evolve(NOON, id=3, grand_total=Decimal("1e20"))
+        changes = OrderChanges(
+            upserts=[attrs.evolve(LATE, grand_total=Decimal(1)), NOON, bad],
+            deletions=frozenset({1}),
+            meta={"checkpoint": "b"},
+        )
+        with pytest.raises(StoreUnavailable, match="applying order changes failed"):
+            store.apply(changes)
+        after = (store.order_count(), store.get_order(1), store.totals(YEAR), store.daily(YEAR))
+        assert after == before
+        assert store.get_meta("checkpoint") == "a"
+        assert store.get_order(2) is None
+        assert store.apply(OrderChanges(upserts=[NOON])).inserted == 1  # and the store still works
+    finally:
+        store.close()
+
+
+def test_a_file_store_keeps_data_and_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "analytics.duckdb"
+    store = DuckDbSalesStore(path, KYIV)
+    assert store.schema_version == LATEST_VERSION
+    store.save_dictionaries(Dictionaries(products=(Product(7, "Tee", None, "Acme"),)))
+    store.apply(OrderChanges(upserts=[LATE, NOON], meta={"checkpoint": "x"}))
+    store.close()
+
+    reopened = DuckDbSalesStore(str(path), KYIV)
+    try:
+        assert reopened.schema_version == LATEST_VERSION
+        assert reopened.order_count() == 2
+        assert reopened.get_order(1) == LATE
+        assert reopened.get_meta("checkpoint") == "x"
+        assert reopened.brands() == ["Acme"]
+        assert reopened.apply(OrderChanges(upserts=[LATE])).unchanged == 1
+    finally:
+        reopened.close()
+
+
+@pytest.mark.parametrize(("first", "then"), [(KYIV, UTC_RULES), (UTC_RULES, KYIV)])
+def test_reopening_with_other_rules_recomputes(tmp_path: Path, first: Rules, then: Rules) -> None:
+    path = tmp_path / "analytics.duckdb"
+    b2b_order = attrs.evolve(order(3, NOON.created_at, buyer=1), manager_id=15, status_id=4)
+    orders = OrderChanges(upserts=[LATE, NOON, b2b_order])
+    store = DuckDbSalesStore(path, first)
+    store.apply(orders)
+    store.close()
+    # Besides the time zone, the B2B managers and canceled statuses change: the flags follow.
+    then = attrs.evolve(then, b2b_manager_ids=frozenset(), canceled_status_ids=frozenset({4}))
+    fake = InMemorySalesStore(then)
+    fake.apply(orders)
+    reopened = DuckDbSalesStore(path, then)
+    try:
+        expected_day = date(2025, 4, 1) if then.timezone == KYIV.timezone else date(2025, 3, 31)
+        assert reopened.daily(YEAR)[0].day == expected_day
+        days = [Scope(date(2025, 3, 31), date(2025, 4, 1), kind) for kind in SalesType]
+        assert_same_aggregates(reopened, fake, [YEAR, *days])
+        assert_same_lookups(reopened, fake)
+    finally:
+        reopened.close()
+
+
+def test_a_store_that_cannot_open_says_so(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailable, match="cannot open"):
+        DuckDbSalesStore(tmp_path / "missing" / "analytics.duckdb", KYIV)
+
+
+def test_migration_2_flags_the_rows_of_a_version_1_store(tmp_path: Path) -> None:
+    path = tmp_path / "analytics.duckdb"
+    expenses = (Expense(1, Decimal(5), 1, "canceled"), Expense(2, Decimal(7), 1), Expense(3, Decimal(1), 2))
+    orders = OrderChanges(upserts=[attrs.evolve(LATE, expenses=expenses), NOON])
+    catalog = Dictionaries(products=(Product(7, "Tee", None, "Acme"),))
+    store = DuckDbSalesStore(path, KYIV)
+    store.save_dictionaries(catalog)
+    store.apply(orders)
+    store.close()
+    with duckdb.connect(str(path)) as raw:  # back to version 1
+        raw.execute("ALTER TABLE order_lines DROP COLUMN brand_first")
+        raw.execute("ALTER TABLE order_expenses DROP COLUMN first_paid")
+        raw.execute("ALTER TABLE order_expenses DROP COLUMN first_paid_of_type")
+        raw.execute("DELETE FROM schema_version WHERE version > 1")
+    fake = InMemorySalesStore(KYIV)
+    fake.save_dictionaries(catalog)
+    fake.apply(orders)
+    reopened = DuckDbSalesStore(path, KYIV)
+    try:
+        assert reopened.schema_version == LATEST_VERSION == 2
+        assert_same_aggregates(reopened, fake, [YEAR])
+        assert reopened.expense_totals(YEAR).orders_with_expenses == 1
+        assert reopened.brand_breakdown(YEAR).brands[0].orders == 2
+    finally:
+        reopened.close()
