@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from ksales.entrypoints.container import Container
-from ksales.entrypoints.web.serialize import to_json
+from ksales.entrypoints.serialize import to_json
 from ksales.services.analytics import AnalyticsService
 from ksales.services.params import Granularity, RankBy, ReportRequest
 

@@ -10,7 +10,7 @@ import pytest
 from ksales.entrypoints import cli
 from ksales.entrypoints.container import build_container
 from ksales.entrypoints.runtime import background
-from ksales.entrypoints.serialize import to_jsonable
+from ksales.entrypoints.serialize import to_json
 from ksales.entrypoints.settings import Settings
 from ksales.services.backup import MANIFEST, latest_backup
 
@@ -31,7 +31,7 @@ def figures() -> Any:
     try:
         analytics = container.analytics()
         request = analytics.parse({"period": "last_28_days", "sales_type": "all"})
-        return to_jsonable(analytics.bundle(request)), container.sales_store().order_count()
+        return to_json(analytics.bundle(request)), container.sales_store().order_count()
     finally:
         container.shutdown_resources()
 

@@ -66,3 +66,23 @@ def test_second_process_is_refused(data_dir: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "is in use by" in err
     assert "Traceback" not in err
+
+
+def test_report_json_is_exactly_the_api_summary(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from starlette.testclient import TestClient
+
+    from ksales.entrypoints.container import build_container
+    from ksales.entrypoints.settings import Settings
+    from ksales.entrypoints.web import create_app
+
+    assert cli.main(["demo", "--orders", "800", "--seed", "2"]) == 0
+    capsys.readouterr()
+    assert cli.main(["report", "--period", "last_month", "--sales-type", "all", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    container = build_container(Settings.from_env())
+    try:
+        with TestClient(create_app(container, background=False)) as client:
+            served = client.get("/api/summary", params={"period": "last_month", "sales_type": "all"}).json()
+    finally:
+        container.shutdown_resources()
+    assert printed == served

@@ -13,10 +13,10 @@ from ksales.domain.filters import Filters
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.results import DayAmount
 from ksales.domain.rules import SalesType
+from ksales.entrypoints.serialize import number, to_json
 from ksales.entrypoints.web.auth import LoginRefused, data_check_string, telegram_hash, verify_login
 from ksales.entrypoints.web.middleware import request_id_of
 from ksales.entrypoints.web.pages import _safe_next
-from ksales.entrypoints.web.serialize import number, to_json
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 

@@ -19,7 +19,7 @@ from ksales.domain.errors import ConfigError, KsalesError
 from ksales.entrypoints.container import Container, build_container
 from ksales.entrypoints.formatting import money, pct
 from ksales.entrypoints.logs import configure_logging
-from ksales.entrypoints.serialize import to_jsonable
+from ksales.entrypoints.serialize import to_json
 from ksales.entrypoints.settings import Settings
 from ksales.services.sync import SyncProgress
 
@@ -225,7 +225,7 @@ def _report(container: Container, args: argparse.Namespace) -> int:
         return 0
     summary = analytics.summary(request)
     if args.json:
-        print(json.dumps(to_jsonable(summary), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
         return 0
     currency = container.settings().currency
     period = summary.period

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ksales.entrypoints.serialize import to_json
 from ksales.entrypoints.web.query import Query
-from ksales.entrypoints.web.serialize import to_json
 
 
 def _json(result: Any, **extra: Any) -> JSONResponse:
