@@ -1,4 +1,4 @@
-"""Report results (attrs values with Decimals, dates) → JSON-ready dicts, for the API, the CLI and the library."""
+"""Report results (attrs values with Decimals, dates) as JSON-ready dicts: the API, the CLI, the library."""
 
 from __future__ import annotations
 
