@@ -26,6 +26,7 @@ from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_d
 from ksales.domain.categories import CategoryTree
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Product, Source, Status
+from ksales.domain.ranking import RankBy
 from ksales.domain.rules import Rules, SalesType
 
 TARGET_MS = 10.0
@@ -178,6 +179,7 @@ def queries(store: DuckDbSalesStore) -> dict[str, Callable[[Scope], object]]:
         "daily": store.daily,
         "source_totals": store.source_totals,
         "product_totals": store.product_totals,
+        "product_ranking (top 10)": lambda scope: store.product_ranking(scope, RankBy.QUANTITY, 10),
         "category_totals": store.category_totals,
         "customer_counts": store.customer_counts,
         "brand_breakdown": store.brand_breakdown,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from ksales.domain.filters import Scope
+from ksales.domain.ranking import RankBy
 from ksales.ports.store import SalesStore
 
 AGGREGATES = (
@@ -31,6 +32,13 @@ def assert_same_aggregates(real: SalesStore, fake: SalesStore, scopes: Iterable[
     for scope in scopes:
         for name in AGGREGATES:
             assert getattr(real, name)(scope) == getattr(fake, name)(scope), (name, scope)
+        for by in RankBy:
+            for limit in (1, 3, 50):
+                assert real.product_ranking(scope, by, limit) == fake.product_ranking(scope, by, limit), (
+                    by,
+                    limit,
+                    scope,
+                )
         for expense_type_id in (1, 2):
             assert real.expense_totals(scope, expense_type_id) == fake.expense_totals(scope, expense_type_id)
 

@@ -139,3 +139,28 @@ def test_migration_2_flags_the_rows_of_a_version_1_store(tmp_path: Path) -> None
         assert reopened.brand_breakdown(YEAR).brands[0].orders == 2
     finally:
         reopened.close()
+
+
+def test_source_list_follows_every_write() -> None:
+    """`sources()` is memoised between writes: a new source on an order, or a renamed one, shows at once."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from ksales.adapters.duckdb.store import DuckDbSalesStore
+    from ksales.domain.model import Dictionaries, Order, Source
+    from ksales.domain.rules import Rules
+    from ksales.ports.store import OrderChanges
+
+    store = DuckDbSalesStore(None, Rules())
+    try:
+        store.save_dictionaries(Dictionaries(sources=(Source(1, "Instagram"),)))
+        assert [s.name for s in store.sources()] == ["Instagram"]
+        placed = datetime(2026, 11, 1, 12, tzinfo=UTC)
+        store.apply(OrderChanges((Order(1, 7, Decimal(10), placed),)))
+        assert [s.name for s in store.sources()] == ["Instagram", "Source 7"]
+        store.save_dictionaries(Dictionaries(sources=(Source(7, "Rozetka"),)))
+        assert [s.name for s in store.sources()] == ["Instagram", "Rozetka"]
+        store.apply(OrderChanges(deletions=frozenset({1})))
+        assert [s.name for s in store.sources()] == ["Instagram", "Rozetka"]
+    finally:
+        store.close()

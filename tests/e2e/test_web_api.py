@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from ksales.domain.ranking import RankBy
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.serialize import to_json
 from ksales.services.analytics import AnalyticsService
-from ksales.services.params import Granularity, RankBy, ReportRequest
+from ksales.services.params import Granularity, ReportRequest
 
 Call = Callable[[AnalyticsService, ReportRequest], Any]
 

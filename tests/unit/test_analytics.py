@@ -8,10 +8,11 @@ from ksales.domain.errors import InvalidParameter, NotFound
 from ksales.domain.filters import Filters
 from ksales.domain.milestones import MilestoneConfig, MilestoneKind
 from ksales.domain.periods import Compare, Period, PeriodKind
+from ksales.domain.ranking import RankBy
 from ksales.domain.rules import SalesType
 from ksales.ports.store import OrderChanges
 from ksales.services.analytics import AnalyticsService
-from ksales.services.params import Granularity, RankBy, ReportRequest
+from ksales.services.params import Granularity, ReportRequest
 from tests.shop import DICTIONARIES, NOW, ORDERS, RULES
 
 TODAY = date(2026, 11, 26)

@@ -45,6 +45,16 @@ class ProductTotals:
 
 
 @frozen
+class ProductRanking:
+    """The top products of a scope, and the totals over all of its products (for share %)."""
+
+    rows: tuple[ProductTotals, ...]
+    products: int
+    quantity: Decimal
+    revenue: Decimal
+
+
+@frozen
 class CategoryTotals:
     """Lines grouped by their product's category (None: no product, or a product with no category)."""
 

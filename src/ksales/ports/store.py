@@ -10,12 +10,14 @@ from attrs import field, frozen
 
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
+from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     BrandBreakdown,
     CategoryTotals,
     CustomerCounts,
     DayTotals,
     ExpenseTotals,
+    ProductRanking,
     ProductTotals,
     SourceTotals,
     Totals,
@@ -102,6 +104,10 @@ class SalesStore(Protocol):
     def source_totals(self, scope: Scope) -> list[SourceTotals]: ...
 
     def product_totals(self, scope: Scope) -> list[ProductTotals]: ...
+
+    def product_ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
+        """The first `limit` products ranked by `rank_products`, with totals over all products."""
+        ...
 
     def category_totals(self, scope: Scope) -> list[CategoryTotals]: ...
 

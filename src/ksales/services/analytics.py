@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ from ksales.domain.milestones import MilestoneConfig, evaluate
 from ksales.domain.model import Category, ExpenseType, Source
 from ksales.domain.money import ZERO, average, change_pct, percent
 from ksales.domain.periods import Period
+from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     AovPoint,
     BrandAnalytics,
@@ -29,8 +30,8 @@ from ksales.domain.results import (
     ExpenseTypeRow,
     ProductMetrics,
     ProductPerformance,
+    ProductRanking,
     ProductRow,
-    ProductTotals,
     Profit,
     ProfitPoint,
     ReportBundle,
@@ -45,7 +46,7 @@ from ksales.domain.results import (
 from ksales.domain.rules import Rules
 from ksales.ports.clock import Clock
 from ksales.ports.store import SalesStore
-from ksales.services.params import Granularity, RankBy, ReportRequest, parse_request
+from ksales.services.params import Granularity, ReportRequest, parse_request
 
 
 def bucket_start(day: date, granularity: Granularity) -> date:
@@ -75,15 +76,6 @@ def bucket_points(
             revenue[label] += row.revenue
             orders[label] += row.orders
     return tuple(TrendPoint(label, revenue[label], orders[label]) for label in sorted(revenue))
-
-
-def rank_products(rows: Iterable[ProductTotals], by: RankBy) -> list[ProductTotals]:
-    def ident(r: ProductTotals) -> tuple[bool, int]:
-        return (r.product_id is None, r.product_id or 0)
-
-    if by is RankBy.QUANTITY:
-        return sorted(rows, key=lambda r: (-r.quantity, -r.revenue, r.name.casefold(), ident(r)))
-    return sorted(rows, key=lambda r: (-r.revenue, -r.quantity, r.name.casefold(), ident(r)))
 
 
 class AnalyticsService:
@@ -184,34 +176,32 @@ class AnalyticsService:
     def top_products(
         self, request: ReportRequest, limit: int = 10, by: RankBy = RankBy.QUANTITY
     ) -> TopProducts:
-        rows = self.store.product_totals(self.scope(request.period, request.filters))
-        return TopProducts(request.period, request.filters, by.value, self._product_rows(rows, by, limit))
+        ranking = self.store.product_ranking(self.scope(request.period, request.filters), by, limit)
+        return TopProducts(request.period, request.filters, by.value, self._product_rows(ranking, by))
 
-    def _product_rows(
-        self, rows: list[ProductTotals], by: RankBy, limit: int | None
-    ) -> tuple[ProductRow, ...]:
-        measure: Callable[[ProductTotals], Decimal] = (
-            (lambda r: r.quantity) if by is RankBy.QUANTITY else (lambda r: r.revenue)
-        )
-        whole = sum((measure(r) for r in rows), ZERO)
-        ranked = rank_products(rows, by)
-        if limit is not None:
-            ranked = ranked[:limit]
+    @staticmethod
+    def _product_rows(ranking: ProductRanking, by: RankBy) -> tuple[ProductRow, ...]:
+        """Share % is of the quantity (or revenue) of every product of the scope, not just the top."""
+        whole = ranking.quantity if by is RankBy.QUANTITY else ranking.revenue
         return tuple(
-            ProductRow(r.product_id, r.name, r.quantity, r.revenue, percent(measure(r), whole))
-            for r in ranked
+            ProductRow(
+                r.product_id,
+                r.name,
+                r.quantity,
+                r.revenue,
+                percent(r.quantity if by is RankBy.QUANTITY else r.revenue, whole),
+            )
+            for r in ranking.rows
         )
 
     def product_performance(self, request: ReportRequest, limit: int = 10) -> ProductPerformance:
         scope = self.scope(request.period, request.filters)
-        rows = self.store.product_totals(scope)
+        ranking = self.store.product_ranking(scope, RankBy.REVENUE, limit)
         categories = self._tree().roll_up(self.store.category_totals(scope))
         metrics = ProductMetrics(
-            products=len(rows),
-            revenue=sum((r.revenue for r in rows), ZERO),
-            quantity=sum((r.quantity for r in rows), ZERO),
+            products=ranking.products, revenue=ranking.revenue, quantity=ranking.quantity
         )
-        top = self._product_rows(rows, RankBy.REVENUE, limit)
+        top = self._product_rows(ranking, RankBy.REVENUE)
         return ProductPerformance(request.period, request.filters, top, tuple(categories), metrics)
 
     def category_breakdown(self, request: ReportRequest, parent_id: int | None = None) -> CategoryBreakdown:

@@ -12,6 +12,7 @@ from attrs import frozen
 from ksales.domain.errors import InvalidParameter, InvalidPeriod
 from ksales.domain.filters import Filters, parse_id, parse_sales_type
 from ksales.domain.periods import Compare, Period, PeriodKind, parse_compare
+from ksales.domain.ranking import RankBy
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_BRAND_LENGTH = 200
@@ -21,11 +22,6 @@ class Granularity(StrEnum):
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
-
-
-class RankBy(StrEnum):
-    QUANTITY = "quantity"
-    REVENUE = "revenue"
 
 
 @frozen

@@ -9,11 +9,12 @@ from attrs import frozen
 from ksales.domain.filters import Filters
 from ksales.domain.model import Source
 from ksales.domain.periods import Period, PeriodKind
+from ksales.domain.ranking import RankBy
 from ksales.domain.results import SourceBreakdown, Summary, TopProducts
 from ksales.domain.rules import SalesType
 from ksales.ports.report import ReportWriter
 from ksales.services.analytics import AnalyticsService
-from ksales.services.params import RankBy, ReportRequest
+from ksales.services.params import ReportRequest
 
 
 @frozen

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from ksales.domain.filters import Scope
+from ksales.domain.ranking import RankBy, rank_products
 from ksales.domain.results import (
     BrandBreakdown,
     BrandTotals,
@@ -22,6 +23,7 @@ from ksales.domain.results import (
     DayTotals,
     ExpenseTotals,
     ExpenseTypeTotals,
+    ProductRanking,
     ProductTotals,
     SourceTotals,
     Totals,
@@ -134,17 +136,7 @@ def product_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[Prod
         params,
     ).fetchall()
     missing = sorted(r[0] for r in rows if r[0] is not None and r[2] is None)
-    latest: dict[int, str] = {}
-    if missing:
-        params["missing"] = missing
-        latest = dict(
-            cursor.execute(
-                f"""SELECT DISTINCT ON (product_id) product_id, name FROM order_lines
-                {where} AND product_id IN (SELECT unnest($missing::BIGINT[]))
-                ORDER BY product_id, placed_at DESC, order_id DESC, position""",
-                params,
-            ).fetchall()
-        )
+    latest = _latest_line_names(cursor, scope, missing)
     result = [
         ProductTotals(
             pid,
@@ -155,6 +147,68 @@ def product_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[Prod
         for pid, line_name, name, qty, rev in rows
     ]
     return sorted(result, key=lambda r: (r.product_id is None, r.product_id or 0, r.name))
+
+
+def product_ranking(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, by: RankBy, limit: int
+) -> ProductRanking:
+    """The top `limit` products, and totals over every product of the scope.
+
+    SQL keeps the products ranked within `limit` by (quantity, revenue) — ties at the boundary included —
+    so that only those few are named and turned into Decimals; `rank_products` then breaks the remaining
+    ties by name and id exactly as the domain says.
+    """
+    params: Params = {"limit": limit}
+    where = _lines_where(scope, params)
+    order = "quantity DESC, revenue DESC" if by is RankBy.QUANTITY else "revenue DESC, quantity DESC"
+    rows = cursor.execute(
+        f"""WITH grouped AS (
+            SELECT product_id, CASE WHEN product_id IS NULL THEN name END AS line_name,
+                sum(quantity) AS quantity, sum(price_sold * quantity) AS revenue
+            FROM order_lines {where} GROUP BY ALL
+        ), totals AS (
+            SELECT count(*) AS products, sum(quantity)::VARCHAR AS quantity, sum(revenue)::VARCHAR AS revenue
+            FROM grouped
+        ), ranked AS (
+            SELECT *, rank() OVER (ORDER BY {order}) AS position FROM grouped
+        )
+        SELECT t.products, t.quantity, t.revenue,
+            r.product_id, r.line_name, p.name, r.quantity::VARCHAR, r.revenue::VARCHAR
+        FROM totals t
+        LEFT JOIN ranked r ON r.position <= $limit
+        LEFT JOIN products p ON p.id = r.product_id""",
+        params,
+    ).fetchall()
+    products, quantity, revenue = rows[0][:3]
+    candidates = [row[3:] for row in rows if row[6] is not None]
+    missing = sorted(pid for pid, _, name, _, _ in candidates if pid is not None and name is None)
+    latest = _latest_line_names(cursor, scope, missing)
+    named = [
+        ProductTotals(
+            pid,
+            line_name if pid is None else (name if name is not None else latest[pid]),
+            number(qty),
+            money(rev),
+        )
+        for pid, line_name, name, qty, rev in candidates
+    ]
+    return ProductRanking(tuple(rank_products(named, by)[:limit]), products, number(quantity), money(revenue))
+
+
+def _latest_line_names(cursor: duckdb.DuckDBPyConnection, scope: Scope, ids: list[int]) -> dict[int, str]:
+    """Names of products missing from the catalog: the line name of the most recent order."""
+    if not ids:
+        return {}
+    params: Params = {"missing": ids}
+    where = _lines_where(scope, params)
+    return dict(
+        cursor.execute(
+            f"""SELECT DISTINCT ON (product_id) product_id, name FROM order_lines
+            {where} AND product_id IN (SELECT unnest($missing::BIGINT[]))
+            ORDER BY product_id, placed_at DESC, order_id DESC, position""",
+            params,
+        ).fetchall()
+    )
 
 
 def category_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[CategoryTotals]:

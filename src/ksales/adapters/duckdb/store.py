@@ -25,12 +25,14 @@ from ksales.adapters.duckdb.writes import set_meta, write_changes, write_diction
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
+from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     BrandBreakdown,
     CategoryTotals,
     CustomerCounts,
     DayTotals,
     ExpenseTotals,
+    ProductRanking,
     ProductTotals,
     SourceTotals,
     Totals,
@@ -51,6 +53,9 @@ class DuckDbSalesStore:
         self._local = threading.local()
         self._cursors: list[Cursor] = []
         self._lock = threading.RLock()
+        #: Bumped by every write; read-side memos are valid for one generation.
+        self._generation = 0
+        self._sources_cache: tuple[int, tuple[Source, ...] | None] = (-1, None)
         try:
             self._connection = duckdb.connect(self.path)
         except duckdb.Error as error:
@@ -92,6 +97,8 @@ class DuckDbSalesStore:
             except BaseException:
                 cursor.execute("ROLLBACK")
                 raise
+            finally:
+                self._generation += 1
             return result
 
     # --- writes -------------------------------------------------------------------------------
@@ -138,6 +145,12 @@ class DuckDbSalesStore:
         return frozenset(row[0] for row in rows)
 
     def sources(self) -> list[Source]:
+        # Every report asks for the source names; finding the ids seen only on orders scans every order,
+        # so the list is kept until the next write (this process is the store's only writer).
+        current = self._generation
+        generation, cached = self._sources_cache
+        if cached is not None and generation == current:
+            return list(cached)
         rows = self._read(
             "listing sources",
             lambda c: c.execute(
@@ -147,10 +160,14 @@ class DuckDbSalesStore:
                 WHERE source_id NOT IN (SELECT id FROM sources)"""
             ).fetchall(),
         )
-        return sorted(
+        result = sorted(
             (Source(i, name if name is not None else f"Source {i}", currency) for i, name, currency in rows),
             key=lambda s: s.id,
         )
+        with self._lock:
+            if self._generation == current:  # no write landed while we read
+                self._sources_cache = (current, tuple(result))
+        return result
 
     def statuses(self) -> list[Status]:
         return [Status(*r) for r in self._all("SELECT id, name, group_id FROM statuses ORDER BY id")]
@@ -188,6 +205,9 @@ class DuckDbSalesStore:
 
     def product_totals(self, scope: Scope) -> list[ProductTotals]:
         return self._read("computing product totals", lambda c: queries.product_totals(c, scope))
+
+    def product_ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
+        return self._read("ranking products", lambda c: queries.product_ranking(c, scope, by, limit))
 
     def category_totals(self, scope: Scope) -> list[CategoryTotals]:
         return self._read("computing category totals", lambda c: queries.category_totals(c, scope))

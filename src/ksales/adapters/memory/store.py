@@ -19,6 +19,7 @@ from ksales.domain.model import (
     Source,
     Status,
 )
+from ksales.domain.ranking import RankBy, rank_products
 from ksales.domain.results import (
     BrandBreakdown,
     BrandTotals,
@@ -28,6 +29,7 @@ from ksales.domain.results import (
     DayTotals,
     ExpenseTotals,
     ExpenseTypeTotals,
+    ProductRanking,
     ProductTotals,
     SourceTotals,
     Totals,
@@ -175,6 +177,15 @@ class InMemorySalesStore:
                 name = latest_name[product_id][2]
             rows.append(ProductTotals(product_id, name, quantity[key], revenue[key]))
         return sorted(rows, key=lambda r: (r.product_id is None, r.product_id or 0, r.name))
+
+    def product_ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
+        rows = self.product_totals(scope)
+        return ProductRanking(
+            rows=tuple(rank_products(rows, by)[:limit]),
+            products=len(rows),
+            quantity=sum((r.quantity for r in rows), ZERO),
+            revenue=sum((r.revenue for r in rows), ZERO),
+        )
 
     def category_totals(self, scope: Scope) -> list[CategoryTotals]:
         quantity: dict[int | None, Decimal] = defaultdict(Decimal)

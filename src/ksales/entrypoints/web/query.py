@@ -6,10 +6,10 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from ksales.domain.filters import parse_id
+from ksales.domain.ranking import RankBy
 from ksales.services.analytics import AnalyticsService
 from ksales.services.params import (
     Granularity,
-    RankBy,
     ReportRequest,
     parse_granularity,
     parse_limit,
