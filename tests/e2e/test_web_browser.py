@@ -18,7 +18,8 @@ import pytest
 import uvicorn
 
 from ksales.adapters.demo.crm import DemoCrm
-from ksales.adapters.memory import FixedClock, InMemorySalesStore
+from ksales.adapters.duckdb.store import DuckDbSalesStore
+from ksales.adapters.memory import FixedClock
 from ksales.domain.model import Buyer, Order, OrderLine
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web import create_app
@@ -55,13 +56,14 @@ def money(value: float | int) -> str:
     return ("−" if value < 0 else "") + out + "\u00a0₴"
 
 
-def demo_store(settings: Settings, clock: FixedClock) -> InMemorySalesStore:
-    """About ten weeks of the deterministic demo shop, loaded through the real sync service."""
-    store = InMemorySalesStore(settings.rules)
+def demo_store(settings: Settings, clock: FixedClock) -> DuckDbSalesStore:
+    """The whole deterministic demo shop (two years, so that repeat customers look real), loaded through
+    the real sync service into the real DuckDB store."""
+    store = DuckDbSalesStore(None, settings.rules)
     crm = DemoCrm(clock=clock, seed=7, timezone=settings.timezone, orders_per_year=8000)
     # In a thread of its own: Playwright's sync API may already run an event loop in this one.
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, SyncService(crm, store, clock).full(days=70)).result()
+        pool.submit(asyncio.run, SyncService(crm, store, clock).full(days=crm.history_days)).result()
     return store
 
 
