@@ -25,8 +25,9 @@ class CategoryTree:
         if parent is None or parent not in self._by_id or parent == category_id:
             return None
         # A cycle (bad data) would make every member a non-root forever: break it at the smallest id.
-        if category_id in self.ancestry(parent):
-            return None if category_id == min(self.ancestry(parent)) else parent
+        above = self.ancestry(parent)
+        if category_id in above:
+            return None if category_id == min(above) else parent
         return parent
 
     def ancestry(self, category_id: int) -> list[int]:

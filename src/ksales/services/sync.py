@@ -77,6 +77,13 @@ class SyncReport:
     requests: int = 0
     seconds: float = 0.0
 
+    def count(self, result: ApplyResult) -> None:
+        """Add what one store write did."""
+        self.inserted += result.inserted
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+        self.removed += result.removed
+
     def line(self) -> str:
         return (
             f"{self.mode} sync: fetched {self.fetched}, inserted {self.inserted}, updated {self.updated}, "
@@ -231,11 +238,7 @@ class SyncService:
             vanished = await self._vanished(window, fetched)
             newest = _newest(newest, fetched.orders.values())
             meta = {FULL_PROGRESS_KEY: FullRun(start, window.end, newest).dump()}
-            result = await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, meta))
-            report.inserted += result.inserted
-            report.updated += result.updated
-            report.unchanged += result.unchanged
-            report.removed += result.removed
+            report.count(await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, meta)))
             if progress:
                 progress(SyncProgress("full", index, len(parts), report.fetched))
         if begin > start:
@@ -254,10 +257,7 @@ class SyncService:
             return
         again = await self._fetch(window, WindowField.CREATED, report)
         report.fetched += len(again.orders)
-        result = await self._apply(OrderChanges(tuple(again.orders.values()), frozenset(), {}))
-        report.inserted += result.inserted
-        report.updated += result.updated
-        report.unchanged += result.unchanged
+        report.count(await self._apply(OrderChanges(tuple(again.orders.values()), frozenset(), {})))
 
     async def _apply(self, changes: OrderChanges) -> ApplyResult:
         """Write in a worker thread so the dashboard keeps answering; shielded so that a cancelled
@@ -281,10 +281,7 @@ class SyncService:
         # Only orders found by update time say how far the CRM has been read.
         newest = self._advance(checkpoint, _newest(None, updated.orders.values()), now)
         meta = {CHECKPOINT_KEY: _iso(newest or checkpoint)}
-        result = await self._apply(OrderChanges(tuple(merged.values()), frozenset(), meta))
-        report.inserted += result.inserted
-        report.updated += result.updated
-        report.unchanged += result.unchanged
+        report.count(await self._apply(OrderChanges(tuple(merged.values()), frozenset(), meta)))
         if progress:
             progress(SyncProgress("incremental", 1, 1, report.fetched))
 
