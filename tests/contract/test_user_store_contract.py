@@ -6,17 +6,22 @@ import tempfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from ksales.adapters.memory.users import InMemoryUserStore
 from ksales.adapters.sqlite.users import SqliteUserStore
+from ksales.domain.errors import StoreUnavailable
 from ksales.domain.periods import PeriodKind
 from ksales.domain.rules import SalesType
 from ksales.domain.users import User, UserSettings, UserStatus
 
 user_ids = st.integers(1, 6) | st.integers(1, 2**62)
+#: Ids no 64-bit column holds: both stores answer None, and both refuse to save them.
+out_of_range_ids = st.integers(2**63, 2**70) | st.integers(-(2**70), -(2**63) - 1)
 texts = st.none() | st.text(max_size=30)
 moments = st.none() | st.datetimes(
     min_value=datetime(2020, 1, 1),
@@ -44,6 +49,7 @@ users = st.builds(
     denial_count=st.integers(0, 10),
     last_active_at=moments,
     settings=settings,
+    session_generation=st.integers(0, 2**31),
 )
 keys = st.sampled_from(["a", "b", "milestone:daily:2026-11-18:retail:200000"]) | st.text(
     min_size=1, max_size=40
@@ -62,9 +68,15 @@ class UserStoreMachine(RuleBasedStateMachine):
         self.real.save(user)
         self.fake.save(user)
 
-    @rule(user_id=user_ids)
+    @rule(user_id=user_ids | out_of_range_ids)
     def get(self, user_id: int) -> None:
         assert self.real.get(user_id) == self.fake.get(user_id)
+
+    @rule(user=users, user_id=out_of_range_ids)
+    def save_out_of_range(self, user: User, user_id: int) -> None:
+        for store in (self.real, self.fake):
+            with pytest.raises(StoreUnavailable):
+                store.save(attrs.evolve(user, id=user_id))
 
     @rule(statuses=st.none() | st.lists(st.sampled_from(UserStatus), max_size=4))
     def list(self, statuses: list[UserStatus] | None) -> None:

@@ -19,8 +19,9 @@ from ksales.domain.errors import ConfigError
 from ksales.domain.model import Order
 from ksales.entrypoints.bot import custom
 from ksales.entrypoints.bot.app import build_bot, file_base_url
-from ksales.entrypoints.bot.lifecycle import running_bot, serve_bot
+from ksales.entrypoints.bot.lifecycle import running_bot
 from ksales.entrypoints.container import Container
+from ksales.entrypoints.runtime import serve_bot
 from ksales.entrypoints.settings import Secret, Settings
 from ksales.ports.store import OrderChanges
 from tests.e2e.fake_telegram import FakeTelegram, TgUser

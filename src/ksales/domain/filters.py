@@ -7,6 +7,7 @@ from datetime import date
 from attrs import field, frozen
 
 from ksales.domain.errors import InvalidFilter
+from ksales.domain.ids import MAX_ID, id_from_text
 from ksales.domain.rules import SalesType
 
 
@@ -51,12 +52,9 @@ def parse_id(name: str, value: str | None) -> int | None:
     """A positive integer id, or None for an absent/empty value."""
     if value is None or not value.strip():
         return None
-    text = value.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise InvalidFilter(name, f"{name} must be a positive integer")
-    number = int(text)
-    if number <= 0:
-        raise InvalidFilter(name, f"{name} must be a positive integer")
+    number = id_from_text(value.strip())
+    if number is None:
+        raise InvalidFilter(name, f"{name} must be a positive integer of at most {MAX_ID}")
     return number
 
 

@@ -41,6 +41,8 @@ class User:
     denial_count: int = 0
     last_active_at: datetime | None = None
     settings: UserSettings = UserSettings()
+    #: Dashboard sessions carry the generation they were issued in; bumping it ends them all.
+    session_generation: int = 0
 
     @property
     def is_approved(self) -> bool:
@@ -49,16 +51,20 @@ class User:
     def request_access(self, at: datetime) -> User:
         return evolve(self, status=UserStatus.PENDING, requested_at=at)
 
+    def end_sessions(self) -> User:
+        """Log out every dashboard session of this user (logout, and whenever access is taken away)."""
+        return evolve(self, session_generation=self.session_generation + 1)
+
     def approve(self, by: int, at: datetime) -> User:
         return evolve(self, status=UserStatus.APPROVED, reviewed_by=by, reviewed_at=at)
 
     def deny(self, by: int, at: datetime) -> User:
         count = self.denial_count + 1
         status = UserStatus.FROZEN if count >= FREEZE_AFTER_DENIALS else UserStatus.DENIED
-        return evolve(self, status=status, denial_count=count, reviewed_by=by, reviewed_at=at)
+        return evolve(self.end_sessions(), status=status, denial_count=count, reviewed_by=by, reviewed_at=at)
 
     def revoke(self, by: int, at: datetime) -> User:
-        return evolve(self, status=UserStatus.DENIED, reviewed_by=by, reviewed_at=at)
+        return evolve(self.end_sessions(), status=UserStatus.DENIED, reviewed_by=by, reviewed_at=at)
 
     def unfreeze(self, by: int, at: datetime) -> User:
         return evolve(self, status=UserStatus.DENIED, denial_count=0, reviewed_by=by, reviewed_at=at)

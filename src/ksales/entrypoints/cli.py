@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that write to the data directory: they take its lock before touching any file, so that a
+#: refused command has changed nothing (SPEC §8). `backup` asks a running owner instead of refusing.
+OWNERS = frozenset({"serve", "sync", "bot", "demo", "restore"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -86,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings)
     container = build_container(settings)
     try:
+        if args.command in OWNERS:
+            container.data_dir_lock()
         return int(COMMANDS[args.command](container, args) or 0)
     except KsalesError as exc:
         print(f"ksales: {exc}", file=sys.stderr)
@@ -121,20 +128,28 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
     import uvicorn
 
     from ksales.entrypoints.web.app import create_app
+    from ksales.entrypoints.web.server import GuardedApp, quiet_uvicorn
 
-    container.sales_store()  # open the store now: a second process is refused before the server starts
+    container.sales_store()  # open the store before the server starts listening
     url = f"http://{args.host}:{args.port}/"
     log.info("ksales %s: dashboard at %s", __version__, url)
     print(f"ksales dashboard: {url}", flush=True)
-    uvicorn.run(create_app(container), host=args.host, port=args.port, log_level="info", access_log=False)
+    quiet_uvicorn()
+    uvicorn.run(
+        GuardedApp(create_app(container)),
+        host=args.host,
+        port=args.port,
+        log_config=None,  # our handlers (configure_logging), so the filters and JSON format apply
+        log_level="info",
+        access_log=False,
+    )
     return 0
 
 
 def _bot(container: Container, args: argparse.Namespace) -> int:
-    if container.settings().bot_token is None:
-        raise ConfigError("BOT_TOKEN", "is not set: the bot needs a Telegram bot token")
-    from ksales.entrypoints.bot.lifecycle import serve_bot
+    from ksales.entrypoints.runtime import serve_bot
 
+    container.bot_token()
     container.sales_store()
     run_until_stopped(serve_bot(container))
     return 0
@@ -180,25 +195,21 @@ def _sync(container: Container, args: argparse.Namespace) -> int:
 
 
 def _demo(container: Container, args: argparse.Namespace) -> int:
-    from ksales.adapters.demo.crm import HISTORY_DAYS, DemoCrm
+    from ksales.adapters.demo.crm import HISTORY_DAYS
+    from ksales.adapters.duckdb.files import rebuilt_store
 
     settings = container.settings()
     if not settings.demo_mode:
         log.info("KEYCRM_API_KEY is set, but `ksales demo` always loads the demo shop")
-    for path in (settings.store_path, settings.store_path.with_name(settings.store_path.name + ".wal")):
-        path.unlink(missing_ok=True)
-    per_year = 20_000 if args.orders is None else max(1, round(args.orders * 365.25 / HISTORY_DAYS))
-    crm = DemoCrm(
-        clock=container.clock(),
-        seed=settings.demo_seed if args.seed is None else args.seed,
-        timezone=settings.timezone,
-        orders_per_year=per_year,
-    )
-    container.crm.override(crm)
-    sync = container.sync()
-    report = run_until_stopped(sync.full(HISTORY_DAYS, progress=_ProgressBar()))
+    per_year = None if args.orders is None else max(1, round(args.orders * 365.25 / HISTORY_DAYS))
+    crm = container.demo_crm(seed=args.seed, orders_per_year=per_year)
+    # Built beside the current store and swapped in at the end: a crash leaves the old one in place.
+    with rebuilt_store(settings.store_path, settings.rules) as store:
+        sync = container.sync_into(crm=crm, store=store)
+        report = run_until_stopped(sync.full(HISTORY_DAYS, progress=_ProgressBar()))
+        orders = store.order_count()
     print(report.line())
-    print(f"demo store ready: {settings.store_path} ({sync.store.order_count()} orders)")
+    print(f"demo store ready: {settings.store_path} ({orders} orders)")
     return 0
 
 
@@ -295,7 +306,7 @@ def _restore(container: Container, args: argparse.Namespace) -> int:
     from ksales.services.backup import restore_data_dir
 
     settings = container.settings()
-    manifest = restore_data_dir(args.folder, settings.data_dir, settings.store_path, settings.users_path)
+    manifest = restore_data_dir(args.folder, settings.store_path, settings.users_path)
     orders = container.sales_store().order_count()
     if orders != manifest.orders:
         raise KsalesError(

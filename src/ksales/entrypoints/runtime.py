@@ -1,4 +1,8 @@
-"""What runs beside the dashboard: the initial and periodic syncs, and the Telegram bot."""
+"""What runs beside the dashboard: the initial and periodic syncs, backups on request, and the Telegram bot.
+
+Every background task is cancelled and awaited before the block ends, on every path (a failed start
+included), so nothing writes to a store after the container has closed it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ksales.domain.errors import KsalesError
+from ksales.services.health import SYNC, Health
 from ksales.services.sync import FULL_SYNC_KEY, SyncProgress, SyncService
 
 if TYPE_CHECKING:
@@ -34,48 +40,51 @@ def log_progress(progress: SyncProgress) -> None:
         )
 
 
-async def sync_once(sync: SyncService, full_days: int = 730) -> None:
-    """One scheduled sync: full when the last full one is a week old, else incremental. Never raises."""
+async def _reported(health: Health, work: Coroutine[Any, Any, Any], failure: str) -> None:
+    """Run one sync; its outcome goes to the health board, which logs only changes of state."""
     try:
+        report = await work
+    except KsalesError as error:  # KeyCRM down or refusing, the store failing: expected, no traceback
+        health.down(SYNC, f"{failure}: {error}")
+    except Exception as error:
+        log.exception("%s", failure)
+        health.down(SYNC, f"{failure}: {type(error).__name__}")
+    else:
+        log.info("%s", report.line())
+        health.up(SYNC)
+
+
+async def sync_once(sync: SyncService, health: Health, full_days: int = 730) -> None:
+    """One scheduled sync: full when the last full one is a week old, else incremental. Never raises."""
+
+    async def work() -> Any:
         last_full = sync.store.get_meta(FULL_SYNC_KEY)
         due = last_full is None or sync.clock.now() - datetime.fromisoformat(last_full) >= FULL_SYNC_EVERY
-        report = await (sync.full(full_days, progress=log_progress) if due else sync.incremental())
-        log.info("%s", report.line())
-    except Exception:
-        log.exception("sync failed; the next run will retry")
+        return await (sync.full(full_days, progress=log_progress) if due else sync.incremental())
+
+    await _reported(health, work(), "the sync failed; the next run will retry")
 
 
-async def sync_full_history(sync: SyncService, days: int) -> None:
-    try:
-        report = await sync.full(days, progress=log_progress)
-        log.info("%s", report.line())
-    except Exception:
-        log.exception("loading the history failed; the next full sync will retry")
+async def sync_full_history(sync: SyncService, health: Health, days: int) -> None:
+    await _reported(
+        health,
+        sync.full(days, progress=log_progress),
+        "loading the history failed; the next full sync will retry",
+    )
 
 
-async def sync_loop(sync: SyncService, interval: float) -> None:
+async def sync_loop(sync: SyncService, health: Health, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         if sync.running:
             continue
-        await sync_once(sync)
+        await sync_once(sync, health)
 
 
 async def backup_now(container: Container) -> None:
     """Write a backup from inside the process that owns the store (`ksales backup` asks by SIGUSR1)."""
-    from ksales import __version__
-    from ksales.services.backup import create_backup
-
-    settings = container.settings()
     try:
-        folder = await asyncio.to_thread(
-            create_backup,
-            container.sales_store(),
-            container.user_store(),
-            container.clock(),
-            settings.data_dir / "backups",
-            __version__,
-        )
+        folder = await asyncio.to_thread(container.backup)
         log.info("backup written: %s", folder)
     except Exception:
         log.exception("backup failed")
@@ -96,35 +105,46 @@ def backup_on_signal(container: Container, tasks: list[asyncio.Task[None]]) -> I
         loop.remove_signal_handler(signal.SIGUSR1)
 
 
+async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 @contextlib.asynccontextmanager
 async def background(container: Container, *, with_bot: bool = True) -> AsyncIterator[None]:
     """Run the syncs (and the bot when BOT_TOKEN is set) for the lifetime of the block."""
     settings = container.settings()
     sync: SyncService = container.sync()
+    health: Health = container.health()
     tasks: list[asyncio.Task[None]] = []
-    if sync.store.order_count() == 0:
-        if settings.demo_mode:
-            from ksales.adapters.demo.crm import HISTORY_DAYS
-
-            # The recent weeks first, so that the dashboard opens populated within seconds;
-            # the rest of the two years follows in the background.
-            log.info("empty store: loading the demo shop (no KEYCRM_API_KEY set)")
-            await sync_once(sync, RECENT_DAYS_FIRST)
-            tasks.append(asyncio.create_task(sync_full_history(sync, HISTORY_DAYS)))
-        else:
-            log.info("empty store: starting a full sync from KeyCRM in the background")
-            tasks.append(asyncio.create_task(sync_once(sync)))
-    if settings.sync_interval > 0:
-        tasks.append(asyncio.create_task(sync_loop(sync, settings.sync_interval)))
     async with contextlib.AsyncExitStack() as stack:
+        # First in, last out: whatever fails below, the tasks stop before the caller closes the stores.
+        stack.push_async_callback(_cancel, tasks)
+        if sync.store.order_count() == 0:
+            if settings.demo_mode:
+                from ksales.adapters.demo.crm import HISTORY_DAYS
+
+                # The recent weeks first, so that the dashboard opens populated within seconds;
+                # the rest of the two years follows in the background.
+                log.info("empty store: loading the demo shop (no KEYCRM_API_KEY set)")
+                await sync_once(sync, health, RECENT_DAYS_FIRST)
+                tasks.append(asyncio.create_task(sync_full_history(sync, health, HISTORY_DAYS)))
+            else:
+                log.info("empty store: starting a full sync from KeyCRM in the background")
+                tasks.append(asyncio.create_task(sync_once(sync, health)))
+        if settings.sync_interval > 0:
+            tasks.append(asyncio.create_task(sync_loop(sync, health, settings.sync_interval)))
         stack.enter_context(backup_on_signal(container, tasks))
         if with_bot and settings.bot_token is not None:
-            from ksales.entrypoints.bot.lifecycle import running_bot
+            from ksales.entrypoints.bot.lifecycle import supervised_bot
 
-            await stack.enter_async_context(running_bot(container))
-        try:
-            yield
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await stack.enter_async_context(supervised_bot(container))
+        yield
+
+
+async def serve_bot(container: Container) -> None:
+    """`ksales bot`: the bot and the background sync, without the web, until cancelled."""
+    container.bot_token()  # no token: a clear error before anything starts
+    async with background(container, with_bot=True):
+        await asyncio.Event().wait()

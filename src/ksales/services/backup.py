@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from ksales.domain.errors import KsalesError
 from ksales.ports.clock import Clock
 
 MANIFEST = "manifest.json"
+BEFORE_RESTORE = ".before-restore"
 ANALYTICS_DIR = "analytics"
 USERS_FILE = "users.sqlite3"
 
@@ -94,23 +96,30 @@ def latest_backup(backups: Path, after: datetime | None = None) -> Path | None:
     return max(found)[2] if found else None
 
 
-def restore_data_dir(folder: Path, data_dir: Path, store_path: Path, users_path: Path) -> Manifest:
+def restore_data_dir(folder: Path, store_path: Path, users_path: Path) -> Manifest:
     """Replace both stores by the backup in `folder`; the current files are kept as `*.before-restore`.
 
-    Holds the data directory's lock throughout: a running service makes this refuse.
+    The caller holds the data directory's lock. Each store is rebuilt beside the current one and swapped in
+    with one rename, so a crash leaves a working store (the old or the restored one) at each path.
     """
     from ksales.adapters.duckdb.backup import import_database
-    from ksales.adapters.system.lock import DataDirLock
+    from ksales.adapters.duckdb.files import new_path, remove_store, swap_in
 
     manifest = Manifest.read(folder)
     if not (folder / ANALYTICS_DIR).is_dir() or not (folder / USERS_FILE).is_file():
         raise BackupError(f"{folder} is not a complete backup")
-    with DataDirLock(data_dir):
-        for path in (store_path, users_path):
-            for extra in ("", ".wal", "-wal", "-shm"):
-                current = path.with_name(path.name + extra)
-                if current.exists():
-                    current.replace(current.with_name(current.name + ".before-restore"))
-        import_database(store_path, folder / ANALYTICS_DIR)
-        shutil.copyfile(folder / USERS_FILE, users_path)
+    staged = new_path(store_path)
+    remove_store(staged)
+    import_database(staged, folder / ANALYTICS_DIR)
+    swap_in(staged, store_path, keep_old_as=store_path.with_name(store_path.name + BEFORE_RESTORE))
+
+    users_staged = users_path.with_name(users_path.name + ".new")
+    shutil.copyfile(folder / USERS_FILE, users_staged)
+    for extra in ("", "-wal", "-shm"):
+        current = users_path.with_name(users_path.name + extra)
+        if current.exists():
+            shutil.copyfile(current, current.with_name(current.name + BEFORE_RESTORE))
+    for extra in ("-wal", "-shm"):  # the old database's journal must not be applied to the restored one
+        users_path.with_name(users_path.name + extra).unlink(missing_ok=True)
+    os.replace(users_staged, users_path)
     return manifest

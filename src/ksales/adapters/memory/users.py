@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+from ksales.domain.errors import StoreUnavailable
+from ksales.domain.ids import fits_int64
 from ksales.domain.users import User, UserStatus
 
 
@@ -21,6 +23,8 @@ class InMemoryUserStore:
             return self.users.get(user_id)
 
     def save(self, user: User) -> None:
+        if not fits_int64(user.id):
+            raise StoreUnavailable(f"refusing to store a user with the out-of-range id {user.id}")
         with self._lock:
             self.users[user.id] = user
 

@@ -27,6 +27,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE announcements (key TEXT PRIMARY KEY)",
     ),
     ("CREATE INDEX users_by_status ON users (status, id)",),
+    ("ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

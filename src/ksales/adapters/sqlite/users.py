@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from ksales.adapters.sqlite.schema import migrate
 from ksales.domain.errors import StoreUnavailable
+from ksales.domain.ids import fits_int64
 from ksales.domain.periods import PeriodKind
 from ksales.domain.rules import SalesType
 from ksales.domain.users import User, UserSettings, UserStatus
@@ -23,7 +24,7 @@ BUSY_TIMEOUT_MS = 5000
 
 _COLUMNS = (
     "id, status, username, full_name, requested_at, reviewed_at, reviewed_by, denial_count, "
-    "last_active_at, sales_type, default_period, milestone_notifications, digest_hour"
+    "last_active_at, sales_type, default_period, milestone_notifications, digest_hour, session_generation"
 )
 
 
@@ -51,6 +52,7 @@ def _row(user: User) -> tuple[Any, ...]:
         s.period.value,
         int(s.milestone_notifications),
         s.digest_hour,
+        user.session_generation,
     )
 
 
@@ -71,6 +73,7 @@ def _user(row: tuple[Any, ...]) -> User:
             milestone_notifications=bool(row[11]),
             digest_hour=row[12],
         ),
+        session_generation=row[13],
     )
 
 
@@ -112,6 +115,9 @@ class SqliteUserStore:
         db.execute("COMMIT")
 
     def get(self, user_id: int) -> User | None:
+        if not fits_int64(user_id):  # nobody has such an id; SQLite could not even bind it
+            return None
+
         def work(db: sqlite3.Connection) -> User | None:
             row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
             return None if row is None else _user(row)
@@ -119,6 +125,8 @@ class SqliteUserStore:
         return self._run(work)
 
     def save(self, user: User) -> None:
+        if not fits_int64(user.id):
+            raise StoreUnavailable(f"refusing to store a user with the out-of-range id {user.id}")
         marks = ", ".join("?" * len(_COLUMNS.split(",")))
 
         def work(db: sqlite3.Connection) -> None:

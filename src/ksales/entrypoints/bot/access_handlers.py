@@ -9,6 +9,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from ksales.domain.errors import KsalesError
+from ksales.domain.ids import id_from_text
 from ksales.domain.users import User, UserStatus
 from ksales.entrypoints.bot import keyboards, texts
 from ksales.entrypoints.bot.services import BotServices
@@ -101,9 +102,12 @@ class AccessHandlers:
         """An admin's Approve / Deny / Revoke / Unfreeze button."""
         query = _query(update)
         try:
-            _, name, user_id, where = (query.data or "").split(":")
+            _, name, raw_id, where = (query.data or "").split(":")
             decision = Decision(name)
-            result = self.access.decide(query.from_user.id, int(user_id), decision)
+            user_id = id_from_text(raw_id)
+            if user_id is None:
+                raise ValueError(raw_id)
+            result = self.access.decide(query.from_user.id, user_id, decision)
         except (ValueError, KsalesError) as error:
             await query.answer(str(error) if isinstance(error, KsalesError) else "Unknown action")
             return

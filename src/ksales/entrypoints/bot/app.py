@@ -19,8 +19,8 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
-from ksales.domain.errors import ConfigError
 from ksales.entrypoints.bot import keyboards
 from ksales.entrypoints.bot.access_handlers import AccessHandlers
 from ksales.entrypoints.bot.custom import cancel, custom_range_conversation
@@ -73,16 +73,19 @@ async def _unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text("I didn't understand that. /help lists what I can do.")
 
 
-def build_bot(container: Container) -> BotApp:
+def build_bot(
+    container: Container,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> BotApp:
     """The Application for BOT_TOKEN, talking to TELEGRAM_API_BASE_URL; nothing runs until it is started."""
     settings = container.settings()
-    if settings.bot_token is None:
-        raise ConfigError("BOT_TOKEN", "the bot needs a token")
+    token = container.bot_token()
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     builder = (
         ApplicationBuilder()
-        .token(settings.bot_token.value)
+        .token(token.value)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
         .post_init(_set_commands)
     )
@@ -90,8 +93,12 @@ def build_bot(container: Container) -> BotApp:
         builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
             file_base_url(settings.telegram_api_base_url)
         )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
-    register(application, BotServices.from_container(container))
+    register(application, container.bot_services())
     return application
 
 

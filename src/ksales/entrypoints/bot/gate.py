@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from ksales.domain.ids import is_valid_id
 from ksales.entrypoints.bot import keyboards, texts
 from ksales.services.access import ADMIN_ACTIONS, AccessService
 
@@ -30,7 +31,7 @@ class Gate:
     async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Record the user's activity; answer and stop the update when they may not do this."""
         user = update.effective_user
-        if user is None:
+        if user is None or not is_valid_id(user.id):
             raise ApplicationHandlerStop
         self.access.seen(user.id, user.username, user.full_name)
         action = action_of(update)

@@ -1,9 +1,8 @@
-"""What the handlers work with, resolved once from the container."""
+"""What the handlers work with; the container builds it (`Container.bot_services`)."""
 
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -12,9 +11,6 @@ from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
-
-if TYPE_CHECKING:
-    from ksales.entrypoints.container import Container
 
 
 @frozen
@@ -27,19 +23,3 @@ class BotServices:
     currency: str
     timezone: tzinfo
     dashboard_url: str
-
-    @classmethod
-    def from_container(cls, container: Container) -> BotServices:
-        settings = container.settings()
-        analytics = container.analytics()
-        access = AccessService(container.user_store(), settings.admin_user_ids, container.clock())
-        return cls(
-            access=access,
-            reporting=ReportingService(analytics, container.report_writer()),
-            alerts=MilestoneAlerts(analytics, access),
-            crm=container.crm(),
-            store=analytics.store,
-            currency=settings.currency,
-            timezone=settings.timezone,
-            dashboard_url=settings.dashboard_url,
-        )

@@ -23,8 +23,11 @@ from ksales.entrypoints import runtime
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web import api, lookups, openapi, pages
-from ksales.entrypoints.web.auth import Auth
-from ksales.entrypoints.web.middleware import LoginGateMiddleware, RequestContextMiddleware
+from ksales.entrypoints.web.middleware import (
+    AcceptEncodingMiddleware,
+    LoginGateMiddleware,
+    RequestContextMiddleware,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,35 +72,24 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=500)
 
 
-def make_auth(container: Container, settings: Settings) -> Auth | None:
-    """Login is on exactly when BOT_TOKEN is set."""
-    if settings.bot_token is None:
-        log.warning("BOT_TOKEN is not set: the dashboard is open to anyone who can reach it (no login)")
-        return None
-    return Auth(
-        bot_token=settings.bot_token.value,
-        secret_key=settings.dashboard_secret_key.value,
-        admin_ids=settings.admin_user_ids,
-        users=container.user_store(),
-        clock=container.clock(),
-        secure_cookies=settings.secure_cookies,
-    )
-
-
 def create_app(container: Container, *, background: bool = True) -> Starlette:
     """The dashboard; with `background` the lifespan also runs the syncs (and the bot when configured)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         settings: Settings = container.settings()
+        auth = container.auth()
+        if auth is None:
+            log.warning("BOT_TOKEN is not set: the dashboard is open to anyone who can reach it (no login)")
         state: dict[str, Any] = {
             "settings": settings,
             "analytics": container.analytics(),
             "sync": container.sync(),
-            "auth": make_auth(container, settings),
+            "health": container.health(),
+            "auth": auth,
+            "bot_identity": container.bot_identity(),
             "started": time.monotonic(),
             "openapi": openapi.build_document(lookups.version()),
-            "bot_username_cache": {},
         }
         async with contextlib.AsyncExitStack() as stack:
             if background:
@@ -116,6 +108,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(AcceptEncodingMiddleware),
             Middleware(GZipMiddleware, minimum_size=500, compresslevel=6),
             Middleware(RequestContextMiddleware),
             Middleware(LoginGateMiddleware),

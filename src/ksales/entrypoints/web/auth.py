@@ -16,6 +16,8 @@ from attrs import define, frozen
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ksales.domain.errors import KsalesError
+from ksales.domain.ids import id_from_text, is_valid_id
+from ksales.domain.users import User, UserStatus
 from ksales.ports.clock import Clock
 from ksales.ports.users import UserStore
 
@@ -51,13 +53,14 @@ def verify_login(fields: Mapping[str, str], bot_token: str, now: datetime) -> in
     expected = telegram_hash(fields, bot_token)
     if not hmac.compare_digest(expected.encode(), received.encode()):
         raise LoginRefused("the login data is not signed by Telegram")
-    raw_date, raw_id = fields.get("auth_date", ""), fields.get("id", "")
-    if not raw_date.isascii() or not raw_date.isdigit() or not raw_id.isascii() or not raw_id.isdigit():
+    raw_date = fields.get("auth_date", "")
+    user_id = id_from_text(fields.get("id", ""))
+    if not raw_date.isascii() or not raw_date.isdigit() or len(raw_date) > 12 or user_id is None:
         raise LoginRefused("the login data is incomplete")
     age = now.timestamp() - int(raw_date)
     if age > LOGIN_MAX_AGE.total_seconds() or age < -CLOCK_SKEW.total_seconds():
         raise LoginRefused("the login link has expired; please log in again")
-    return int(raw_id)
+    return user_id
 
 
 @frozen
@@ -89,8 +92,21 @@ class Auth:
             raise LoginRefused("your account is not approved; ask an admin in the bot (/start)")
         return self.issue(user_id)
 
+    def _generation(self, user_id: int) -> int:
+        user = self.users.get(user_id)
+        return 0 if user is None else user.session_generation
+
     def issue(self, user_id: int) -> str:
-        return self._serializer.dumps({"uid": user_id, "iat": int(self.clock.now().timestamp())})
+        now = int(self.clock.now().timestamp())
+        return self._serializer.dumps({"uid": user_id, "iat": now, "gen": self._generation(user_id)})
+
+    def logout(self, token: str | None) -> None:
+        """End every session of the token's user, this one and any copy of it (server-side)."""
+        user_id = self.session_user(token)
+        if user_id is None:
+            return
+        user = self.users.get(user_id) or User(user_id, UserStatus.APPROVED)  # an admin never stored
+        self.users.save(user.end_sessions())
 
     def session_user(self, token: str | None) -> int | None:
         """The user of a genuine, unexpired session whose access still holds; else None."""
@@ -102,8 +118,10 @@ class Auth:
             return None
         if not isinstance(data, dict):
             return None
-        uid, iat = data.get("uid"), data.get("iat")
-        if not isinstance(uid, int) or not isinstance(iat, int):
+        uid, iat, generation = data.get("uid"), data.get("iat"), data.get("gen", 0)
+        if not isinstance(uid, int) or not is_valid_id(uid) or not isinstance(iat, int):
+            return None
+        if generation != self._generation(uid):  # logged out, revoked, denied or frozen since
             return None
         age = self.clock.now().timestamp() - iat
         if age > SESSION_MAX_AGE.total_seconds() or age < -CLOCK_SKEW.total_seconds():

@@ -10,8 +10,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ksales.domain.errors import KsalesError, NotFound
+from ksales.domain.ids import id_from_text
 from ksales.domain.model import Category
 from ksales.services.analytics import AnalyticsService
+from ksales.services.health import SYNC, Health
 from ksales.services.sync import SyncService
 
 log = logging.getLogger(__name__)
@@ -38,9 +40,10 @@ def categories(request: Request) -> JSONResponse:
 
 def category_children(request: Request) -> JSONResponse:
     raw = request.path_params["category_id"]
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or int(raw) == 0:
+    category_id = id_from_text(raw)
+    if category_id is None:
         raise NotFound(f"no category with id {raw[:40]!r}")
-    children = _analytics(request).category_children(int(raw))
+    children = _analytics(request).category_children(category_id)
     return JSONResponse([_category(c) for c in children])
 
 
@@ -57,24 +60,28 @@ def expense_types(request: Request) -> JSONResponse:
 
 
 def health(request: Request) -> JSONResponse:
-    """Up, and how the store and the last sync look. Degraded: the store fails or the last sync failed."""
+    """Up, and how the store and the last sync look; `degraded` with the reasons while something is down."""
     sync: SyncService = request.state.sync
+    board: Health = request.state.health
     started: float = request.state.started
     store: dict[str, object] = {"orders": None, "last_sync_at": None, "last_sync_ok": None}
-    status = "ok"
+    reasons = board.reasons()
     try:
         store["orders"] = sync.store.order_count()
         last = sync.last_status()
-    except (KsalesError, ValueError, TypeError, KeyError):
-        log.exception("health check: the store did not answer")
-        status, last = "degraded", None
+    except (KsalesError, ValueError, TypeError, KeyError) as error:
+        log.warning("health check: the store did not answer: %s", error)
+        reasons.append("store: the sales store does not answer")
+        last = None
     if last is not None:
         store["last_sync_at"] = last.finished_at.isoformat()
         store["last_sync_ok"] = last.ok
-        if not last.ok:
-            status = "degraded"
+        if not last.ok and board.is_up(SYNC):
+            # Seen across restarts: the failure was recorded in the store by an earlier run.
+            reasons.append(f"{SYNC}: the last sync failed ({last.error or 'see the log'})")
     body = {
-        "status": status,
+        "status": "degraded" if reasons else "ok",
+        "reasons": reasons,
         "version": version(),
         "uptime_s": round(time.monotonic() - started, 3),
         "store": store,

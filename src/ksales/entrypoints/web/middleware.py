@@ -25,9 +25,10 @@ _LOGIN_CSP = (
     "style-src 'self' 'unsafe-inline'; script-src 'self' https://telegram.org; "
     "frame-src https://oauth.telegram.org; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-_PUBLIC_PATHS = frozenset(
-    {"/login", "/logout", "/auth/telegram/callback", "/api/health", "/api/openapi.json", "/favicon.ico"}
-)
+_PUBLIC_PATHS = frozenset({"/login", "/logout", "/auth/telegram/callback", "/api/health", "/favicon.ico"})
+#: Static files and the icon may be cached; nothing else (figures, pages behind a login) ever is.
+_CACHEABLE_PREFIXES = ("/static/", "/favicon.ico")
+_HSTS = "max-age=31536000; includeSubDomains"
 
 
 def request_id_of(scope: Scope) -> str:
@@ -41,7 +42,11 @@ def request_id_of(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """`X-Request-ID` (echoed when sane, else generated) and security headers on every response."""
+    """`X-Request-ID` (echoed when sane, else generated) and security headers on every response.
+
+    Besides the usual ones: `Cache-Control: no-store` on everything but static files, so no shared or browser
+    cache keeps a page or a figure; `Strict-Transport-Security` when the dashboard is served over https.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,7 +57,10 @@ class RequestContextMiddleware:
             return
         request_id = request_id_of(scope)
         scope.setdefault("state", {})["request_id"] = request_id
-        csp = _LOGIN_CSP if scope["path"] == "/login" else _CSP
+        path: str = scope["path"]
+        csp = _LOGIN_CSP if path == "/login" else _CSP
+        settings = scope.get("state", {}).get("settings")
+        https = settings is not None and settings.secure_cookies
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -62,6 +70,10 @@ class RequestContextMiddleware:
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("Content-Security-Policy", csp)
+                if not path.startswith(_CACHEABLE_PREFIXES):
+                    headers["Cache-Control"] = "no-store"
+                if https:
+                    headers.setdefault("Strict-Transport-Security", _HSTS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -113,3 +125,43 @@ class LoginGateMiddleware:
                 NEXT_COOKIE, target, max_age=600, httponly=True, samesite="lax", secure=auth.secure_cookies
             )
         await response(scope, receive, send)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an `Accept-Encoding` value allows gzip, q-values included (`gzip;q=0` refuses it)."""
+    explicit: float | None = None
+    wildcard: float | None = None
+    for part in accept_encoding.split(","):
+        coding, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        coding = coding.strip().lower()
+        if coding in ("gzip", "x-gzip"):
+            explicit = quality if explicit is None else max(explicit, quality)
+        elif coding == "*":
+            wildcard = quality
+    if explicit is not None:
+        return explicit > 0
+    return wildcard is not None and wildcard > 0
+
+
+class AcceptEncodingMiddleware:
+    """Before Starlette's GZipMiddleware, which only looks for the word "gzip": honour the q-values."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"]
+            offered = b", ".join(v for k, v in scope.get("headers", []) if k == b"accept-encoding")
+            if offered and accepts_gzip(offered.decode("latin-1")):
+                headers.append((b"accept-encoding", b"gzip"))
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)

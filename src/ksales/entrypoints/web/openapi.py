@@ -205,6 +205,7 @@ ID_NAME = array(obj(id=INT, name=STR))
 CATEGORIES = array(obj(id=INT, name=STR, parent_id=nullable(INT)))
 HEALTH = obj(
     status={"type": "string", "enum": ["ok", "degraded"]},
+    reasons=array(STR),
     version=STR,
     uptime_s=NUM,
     store=obj(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from urllib.parse import unquote
 
-import httpx
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -16,6 +15,7 @@ from starlette.templating import Jinja2Templates
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web.auth import NEXT_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Auth, LoginRefused
 from ksales.entrypoints.web.lookups import version
+from ksales.ports.telegram import BotIdentity
 
 log = logging.getLogger(__name__)
 
@@ -38,30 +38,9 @@ async def index(request: Request) -> Response:
 
 
 async def bot_username(request: Request) -> str | None:
-    """The bot's @username for the widget, asked from the Bot API once and then remembered."""
-    cache: dict[str, str] = request.state.bot_username_cache
-    if "username" in cache:
-        return cache["username"]
-    settings: Settings = request.state.settings
-    if settings.bot_token is None:
-        return None
-    url = f"{settings.telegram_api_base_url}{settings.bot_token.value}/getMe"
-    timeout = {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}
-    try:
-        # The bare transport, not a Client: httpx's client logs every URL, and this one holds the token.
-        async with httpx.AsyncHTTPTransport() as transport:
-            reply = await transport.handle_async_request(
-                httpx.Request("GET", url, extensions={"timeout": timeout})
-            )
-            await reply.aread()
-        username = json.loads(reply.content)["result"]["username"]
-    except (httpx.HTTPError, httpx.InvalidURL, ValueError, KeyError, TypeError):
-        log.warning("could not ask the Bot API for the bot's username; the login widget is unavailable")
-        return None
-    if not isinstance(username, str):
-        return None
-    cache["username"] = username
-    return username
+    """The bot's @username for the widget; None while Telegram cannot be asked."""
+    identity: BotIdentity | None = request.state.bot_identity
+    return None if identity is None else await identity.username()
 
 
 async def login(request: Request) -> Response:
@@ -90,7 +69,7 @@ async def telegram_callback(request: Request) -> Response:
     except LoginRefused as refused:
         log.info("dashboard login refused: %s", refused.message)
         context = {
-            "bot_username": request.state.bot_username_cache.get("username"),
+            "bot_username": await bot_username(request),
             "message": refused.message,
             "version": version(),
         }
@@ -110,6 +89,8 @@ async def telegram_callback(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     auth = _auth(request)
+    if auth is not None:
+        await run_in_threadpool(auth.logout, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login" if auth else "/", status_code=303)
     secure = bool(auth and auth.secure_cookies)
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=secure)

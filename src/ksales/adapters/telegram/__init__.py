@@ -1,0 +1,1 @@
+"""The Telegram Bot API, for what the bot framework does not do for us."""
