@@ -328,3 +328,15 @@ def test_page_and_static_files_are_served(client: TestClient) -> None:
     ):
         assert client.get(f"/static/{asset}").status_code == 200
     assert client.get("/login", follow_redirects=False).status_code == 303  # no login without BOT_TOKEN
+
+
+def test_the_page_modules_are_served_under_the_version(client: TestClient) -> None:
+    """Relative imports keep the version in the entry module's path (a `?v=` query they would drop)."""
+    from ksales import __version__
+
+    assert f'<script type="module" src="/static/{__version__}/app.js">' in client.get("/").text
+    for module in ("app.js", "labels.js", "query.js", "vendor.js"):
+        versioned = client.get(f"/static/{__version__}/{module}")
+        assert versioned.status_code == 200
+        assert "javascript" in versioned.headers["content-type"]
+        assert versioned.text == client.get(f"/static/{module}").text

@@ -225,7 +225,7 @@ def test_category_slice_drills_down_and_back(page: Any, server: Server) -> None:
     index = next(i for i, row in enumerate(rows) if row["has_children"])
     page.locator("#chart-categories").scroll_into_view_if_needed()
     point = page.evaluate(
-        """i => { const c = window.ksalesCharts.get('chart-categories');
+        """i => { const c = Chart.getChart('chart-categories');
                  const p = c.getDatasetMeta(0).data[i].tooltipPosition();
                  const r = c.canvas.getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
         index,
@@ -239,13 +239,13 @@ def test_category_slice_drills_down_and_back(page: Any, server: Server) -> None:
     children = server.api(
         "/api/categories/breakdown", period="month", sales_type="all", parent_id=str(parent)
     )
-    labels = page.evaluate("window.ksalesCharts.get('chart-categories').data.labels")
+    labels = page.evaluate("Chart.getChart('chart-categories').data.labels")
     assert labels == [
         c["name"][:25] + "…" if len(c["name"]) > 26 else c["name"] for c in children["categories"]
     ]
 
     centre = page.evaluate(
-        """() => { const c = window.ksalesCharts.get('chart-categories');
+        """() => { const c = Chart.getChart('chart-categories');
                   const m = c.getDatasetMeta(0).data[0]; const r = c.canvas.getBoundingClientRect();
                   return [r.left + m.x, r.top + m.y]; }"""
     )
@@ -318,3 +318,81 @@ def test_screenshots(browser: Any, server: Server, tmp_path: Path) -> None:
     if os.environ.get("KSALES_SCREENSHOT_DIR"):
         phone = Path(os.environ["KSALES_SCREENSHOT_DIR"]) / "dashboard-375.png"
         phone.write_bytes((tmp_path / "dashboard-375.png").read_bytes())
+
+
+def page_module(page: Any, name: str, expression: str) -> Any:
+    """Evaluate `expression` over `m`, the page's own instance of the ES module `name` (e.g. "query.js")."""
+    return page.evaluate(
+        f"""async () => {{
+              const entry = document.querySelector('script[type=module]').src;
+              const m = await import(new URL({name!r}, entry));
+              return {expression};
+            }}"""
+    )
+
+
+def test_the_page_offers_what_the_api_accepts(page: Any, server: Server) -> None:
+    page.goto(server.url + "/")
+    settle(page)
+    document = server.api("/api/openapi.json")
+    shared = document["paths"]["/api/summary"]["get"]["parameters"]
+    enums = {p["name"]: p["schema"].get("enum") for p in shared}
+    trend = document["paths"]["/api/revenue/trend"]["get"]["parameters"]
+    enums["granularity"] = next(p["schema"]["enum"] for p in trend if p["name"] == "granularity")
+
+    assert page_module(page, "query.js", "m.API_PARAMS") == [p["name"] for p in shared]
+    # The milestone memory keys on the filters that the API echoes.
+    assert page_module(page, "query.js", "m.FILTERS") == list(server.api("/api/summary")["filters"])
+    values = "(list) => list.map((c) => c.value)"
+    assert page_module(page, "labels.js", f"({values})(m.PERIODS)") == enums["period"]
+    assert page_module(page, "labels.js", f"({values})(m.SALES_TYPES)") == enums["sales_type"]
+    assert page_module(page, "labels.js", f"({values})(m.COMPARISONS)") == enums["compare"]
+    assert page_module(page, "labels.js", f"({values})(m.GRANULARITIES)") == enums["granularity"]
+    # The controls are built from those lists.
+    assert (
+        page.eval_on_selector_all("#period-buttons button", "bs => bs.map(b => b.dataset.period)")
+        == (enums["period"])
+    )
+    assert (
+        page.eval_on_selector_all("#sales-type option", "os => os.map(o => o.value)") == enums["sales_type"]
+    )
+    assert page.eval_on_selector_all("#compare option", "os => os.map(o => o.value)") == enums["compare"]
+    assert page.errors == []
+
+
+def test_the_url_and_the_api_queries(page: Any, server: Server) -> None:
+    page.goto(server.url + "/")
+    settle(page)
+
+    def query(expression: str) -> Any:
+        return page_module(page, "query.js", expression)
+
+    state = query("m.fromURL('?period=MONTH&brand=%20Nike%20&granularity=Week&sales_type=&foo=1')")
+    assert state == {
+        "period": "month",
+        "start_date": "",
+        "end_date": "",
+        "sales_type": "retail",
+        "source_id": "",
+        "category_id": "",
+        "brand": "Nike",
+        "compare": "previous_period",
+        "granularity": "week",
+        "drill": "",
+    }
+    # Dates without a period are a custom range; a named period ignores dates.
+    assert query("m.fromURL('?start_date=2026-01-01&end_date=2026-01-31').period") == "custom"
+    assert query("m.fromURL('?period=week&start_date=2026-01-01&end_date=2026-01-31').period") == "week"
+
+    page_url = "s => m.pageQuery(m.fromURL(s)).toString()"
+    api = "s => m.apiQuery(m.fromURL(s)).toString()"
+    assert query(f"({page_url})('')") == ""
+    assert query(f"({page_url})('?period=today&brand=Nike&drill=5&start_date=2026-01-01')") == (
+        "brand=Nike&drill=5"
+    )
+    assert query(f"({api})('?brand=Nike&drill=5&granularity=week&start_date=2026-01-01')") == (
+        "period=today&sales_type=retail&brand=Nike&compare=previous_period"
+    )
+    assert query(f"({api})('?start_date=2026-01-01&end_date=2026-01-31&compare=none')") == (
+        "start_date=2026-01-01&end_date=2026-01-31&sales_type=retail&compare=none"
+    )

@@ -97,12 +97,16 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
                 await stack.enter_async_context(runtime.background(container))
             yield state
 
+    static = StaticFiles(directory=STATIC_DIR)
     routes = [
         *pages.routes,
         *api.routes,
         *lookups.routes,
         *openapi.routes,
-        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        # The page's ES modules import each other by relative URL, which drops a `?v=` query: under a
+        # versioned path a release never mixes its modules with older ones from an immutable cache.
+        Mount(f"/static/{lookups.version()}", app=static),
+        Mount("/static", app=static, name="static"),
     ]
     return Starlette(
         routes=routes,
