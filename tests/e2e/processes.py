@@ -56,21 +56,27 @@ def run(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.Com
     )
 
 
-def wait_for(url: str, process: subprocess.Popen[str], timeout: float, populated: bool = True) -> float:
-    """Seconds until GET /api/summary answers (with orders, if `populated`); fails if the process dies."""
+def wait_for(
+    url: str,
+    process: subprocess.Popen[str],
+    timeout: float,
+    populated: bool = True,
+    path: str = "/api/summary",
+) -> float:
+    """Seconds until GET `path` answers (with orders, if `populated`); fails if the process dies."""
     started = time.monotonic()
     with httpx.Client(timeout=2.0) as client:
         while time.monotonic() - started < timeout:
             if process.poll() is not None:
                 pytest.fail(f"ksales exited with {process.returncode}: {process.stderr.read()[-2000:]}")
             try:
-                response = client.get(f"{url}/api/summary", params={"period": "last_month"})
+                response = client.get(f"{url}{path}", params={"period": "last_month"})
                 if response.status_code == 200 and (not populated or response.json()["orders"] > 0):
                     return time.monotonic() - started
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
-    pytest.fail(f"no /api/summary within {timeout} s")
+    pytest.fail(f"no {path} within {timeout} s")
 
 
 def stop(process: subprocess.Popen[str], timeout: float = 30) -> str:

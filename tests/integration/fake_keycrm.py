@@ -82,6 +82,9 @@ class FakeKeyCrm:
         self.orders: dict[int, Order] = {}
         self.dictionaries = Dictionaries()
         self.faults: dict[int, Fault] = {}  # by the number of the request that should fail
+        #: An outage: every request from this number on gets the fault (None: no outage).
+        self.down_from: int | None = None
+        self.outage = Fault(503)
         self.overrides: dict[int, dict[str, Any]] = {}  # raw fields laid over an order's rendering
         self.received = 0
         self.rejected_429 = 0
@@ -136,6 +139,16 @@ class FakeKeyCrm:
         with self.lock:
             self.faults = {n: f for n, f in self.faults.items() if f.status != status}
 
+    def go_down(self, after: int = 0, fault: Fault | None = None) -> None:
+        """Answer every request after the next `after` ones with `fault` (503) until `come_back()`."""
+        with self.lock:
+            self.down_from = self.received + after + 1
+            self.outage = fault or Fault(503)
+
+    def come_back(self) -> None:
+        with self.lock:
+            self.down_from = None
+
     def fail(self, request_number: int, fault: Fault) -> None:
         """Answer the `request_number`-th request from the start (see `received`) with `fault`."""
         with self.lock:
@@ -147,6 +160,8 @@ class FakeKeyCrm:
             self.received += 1
             self.paths.append(str(request.url.path))
             fault = self.faults.pop(self.received, None)
+            if self.down_from is not None and self.received >= self.down_from:
+                fault = self.outage
             now = self.clock()
             while self.arrivals and self.arrivals[0] + self.window <= now:
                 self.arrivals.popleft()

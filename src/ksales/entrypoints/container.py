@@ -86,7 +86,7 @@ def make_demo_crm(
     )
 
 
-def make_crm(settings: Settings, clock: Clock) -> Crm:
+def make_crm(settings: Settings, clock: Clock, health: Health) -> Crm:
     """KeyCRM when a key is set, else the deterministic demo shop."""
     if settings.keycrm_api_key is None:
         return make_demo_crm(settings, clock)
@@ -97,6 +97,7 @@ def make_crm(settings: Settings, clock: Clock) -> Crm:
         api_key=settings.keycrm_api_key.value,
         rate_limit=settings.keycrm_rate_limit,
         brand_field=settings.brand_field,
+        status=health,
     )
 
 
@@ -156,7 +157,7 @@ class Container(containers.DeclarativeContainer):
         open_sales_store, settings, data_dir_lock
     )
     user_store: providers.Provider[UserStore] = providers.Resource(open_user_store, settings)
-    crm: providers.Provider[Crm] = providers.Singleton(make_crm, settings, clock)
+    crm: providers.Provider[Crm] = providers.Singleton(make_crm, settings, clock, health)
     demo_crm = providers.Factory(make_demo_crm, settings, clock)
     report_writer: providers.Provider[ReportWriter] = providers.Singleton(make_report_writer, settings)
     bot_identity = providers.Singleton(make_bot_identity, settings)

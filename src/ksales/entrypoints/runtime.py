@@ -119,7 +119,9 @@ async def background(container: Container, *, with_bot: bool = True) -> AsyncIte
     health: Health = container.health()
     tasks: list[asyncio.Task[None]] = []
     async with contextlib.AsyncExitStack() as stack:
-        # First in, last out: whatever fails below, the tasks stop before the caller closes the stores.
+        # First in, last out: whatever fails below, the bot stops, then the tasks, then the CRM client
+        # closes — all before the caller closes the stores.
+        stack.push_async_callback(sync.crm.aclose)
         stack.push_async_callback(_cancel, tasks)
         if sync.store.order_count() == 0:
             if settings.demo_mode:

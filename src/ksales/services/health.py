@@ -16,6 +16,7 @@ from attrs import define, field, frozen
 log = logging.getLogger(__name__)
 
 TELEGRAM = "telegram"
+KEYCRM = "keycrm"
 SYNC = "sync"
 
 

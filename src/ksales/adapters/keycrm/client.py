@@ -27,6 +27,7 @@ from ksales.domain.errors import CrmRejected
 from ksales.domain.model import Dictionaries, Status
 from ksales.domain.search import OrderQuery, QueryKind
 from ksales.ports.crm import OrderPage, SearchResult, TimeWindow, WindowField
+from ksales.ports.health import StatusBoard
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class KeyCrmClient:
         clock: Monotonic = time.monotonic,
         rng: random.Random | None = None,
         max_attempts: int = 8,
+        status: StatusBoard | None = None,
     ) -> None:
         self.brand_field = brand_field
         self.limiter = SlidingWindowLimiter(rate_limit, rate_window, clock=clock, sleep=sleep)
@@ -83,6 +85,7 @@ class KeyCrmClient:
             sleep=sleep,
             rng=rng,
             max_attempts=max_attempts,
+            status=status,
         )
         self._statuses: dict[int, Status] | None = None
 

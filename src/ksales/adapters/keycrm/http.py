@@ -13,6 +13,7 @@ import httpx
 
 from ksales.adapters.keycrm.limiter import Sleep, SlidingWindowLimiter
 from ksales.domain.errors import CrmRejected, CrmUnavailable
+from ksales.ports.health import StatusBoard
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ MAX_RETRY_AFTER = 120.0
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 Params = Mapping[str, str | int]
+#: The component this adapter reports to the status board.
+KEYCRM = "keycrm"
 
 
 class KeyCrmHttp:
@@ -42,6 +45,7 @@ class KeyCrmHttp:
         max_attempts: int = 8,
         backoff_base: float = 1.0,
         backoff_cap: float = 30.0,
+        status: StatusBoard | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/",
@@ -57,6 +61,15 @@ class KeyCrmHttp:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.requests = 0
+        self._status = status
+
+    def _report(self, problem: str | None) -> None:
+        if self._status is None:
+            return
+        if problem is None:
+            self._status.up(KEYCRM)
+        else:
+            self._status.down(KEYCRM, problem)
 
     async def get(self, path: str, params: Params, what: str, *, missing_ok: bool = False) -> Any:
         """The decoded JSON body; None for a 404 when `missing_ok`. Raises CrmUnavailable/CrmRejected."""
@@ -75,16 +88,24 @@ class KeyCrmHttp:
                     status = response.status_code
                     if 200 <= status < 300:
                         try:
-                            return response.json()
+                            body = response.json()
                         except (json.JSONDecodeError, UnicodeDecodeError):
                             problem = "answered with a body that is not JSON"
+                        else:
+                            self._report(None)
+                            return body
                     elif status == 404 and missing_ok:
+                        self._report(None)
                         return None
                     elif status == 429 or status >= 500:
                         problem = f"HTTP {status}"
                         retry_after = _retry_after(response.headers.get("Retry-After"))
                     else:
+                        if status in (401, 403):
+                            self._report("KeyCRM rejects KEYCRM_API_KEY")
                         raise CrmRejected(f"KeyCRM refused {what}: HTTP {status}{_detail(response)}")
+            if attempt >= 2 and not problem.startswith("HTTP 429"):  # a blip or a busy minute is no outage
+                self._report(f"KeyCRM {problem} (retrying)")
             if attempt < self.max_attempts:
                 delay = retry_after if retry_after is not None else self._backoff(attempt)
                 log.info("KeyCRM %s: %s (attempt %d), retrying in %.1f s", what, problem, attempt, delay)
