@@ -16,7 +16,6 @@ from dependency_injector import providers
 from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.store import InMemorySalesStore
 from ksales.adapters.sqlite.users import SqliteUserStore
-from ksales.domain.milestones import MilestoneConfig
 from ksales.domain.model import (
     Buyer,
     Category,
@@ -153,7 +152,9 @@ def bot(
         admin_user_ids=frozenset({ADMIN.id}),
         data_dir=data,
         timezone=KYIV,
-        milestones=MilestoneConfig(daily=(5000,), weekly=(100_000,), monthly=(1_000_000,)),
+        milestones_daily=(Decimal(5000),),
+        milestones_weekly=(Decimal(100_000),),
+        milestones_monthly=(Decimal(1_000_000),),
         dashboard_url="https://shop.example.com/dashboard",
     )
     container = Container(settings=settings)

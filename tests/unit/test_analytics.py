@@ -1,18 +1,20 @@
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from ksales.adapters.memory import FixedClock, InMemorySalesStore
 from ksales.domain.errors import InvalidParameter, NotFound
-from ksales.domain.filters import Filters
+from ksales.domain.filters import Filters, Scope
 from ksales.domain.milestones import MilestoneConfig, MilestoneKind
 from ksales.domain.periods import Compare, Period, PeriodKind
 from ksales.domain.ranking import RankBy
 from ksales.domain.rules import SalesType
+from ksales.domain.trend import Granularity
 from ksales.ports.store import OrderChanges
 from ksales.services.analytics import AnalyticsService
-from ksales.services.params import Granularity, ReportRequest
+from ksales.services.params import ReportRequest
 from tests.shop import DICTIONARIES, NOW, ORDERS, RULES
 
 TODAY = date(2026, 11, 26)
@@ -81,6 +83,20 @@ def test_unknown_filters_are_invalid(analytics: AnalyticsService) -> None:
         with pytest.raises(InvalidParameter) as error:
             analytics.summary(request(**filters))
         assert error.value.field == field
+
+
+def test_a_request_is_resolved_once_into_its_scope(analytics: AnalyticsService) -> None:
+    scoped = analytics.parse({"period": "month", "sales_type": "all", "category_id": "1", "brand": " Mango "})
+    assert scoped.scope == Scope(
+        date(2026, 11, 1), TODAY, SalesType.ALL, None, frozenset({1, 11, 111, 12}), "mango"
+    )
+    assert analytics.resolve(scoped) is scoped
+    assert analytics.summary(scoped) == analytics.summary(scoped.request)
+    october = Period.custom(date(2026, 10, 1), date(2026, 10, 31))
+    assert scoped.scope.over(october) == attrs.evolve(scoped.scope, start=october.start, end=october.end)
+    with pytest.raises(InvalidParameter) as error:
+        analytics.parse({"period": "month", "source_id": "5"})
+    assert error.value.field == "source_id"
 
 
 def test_trend_has_every_bucket(analytics: AnalyticsService) -> None:

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,19 @@ def test_report_json_is_exactly_the_api_summary(data_dir: Path, capsys: pytest.C
     finally:
         container.shutdown_resources()
     assert printed == served
+
+
+def fetched(out: str) -> int:
+    return int(re.search(r"fetched (\d+)", out).group(1))  # type: ignore[union-attr]
+
+
+def test_full_sync_covers_ksales_full_sync_days_by_default(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KSALES_FULL_SYNC_DAYS", "2")
+    assert cli.main(["sync", "--full"]) == 0
+    by_default = fetched(capsys.readouterr().out)
+    assert cli.main(["sync", "--full", "--days", "2"]) == 0
+    assert fetched(capsys.readouterr().out) == by_default > 0
+    assert cli.main(["sync", "--full", "--days", "6"]) == 0
+    assert fetched(capsys.readouterr().out) > by_default

@@ -2,6 +2,7 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,12 +19,13 @@ from ksales.services.params import ReportRequest
 from ksales.services.sync import SyncService
 
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+KYIV = ZoneInfo("Europe/Kyiv")
 
 
 @pytest.fixture(scope="module")
 def shop() -> tuple[DemoCrm, InMemorySalesStore]:
     clock = FixedClock(NOW)
-    crm = DemoCrm(clock, seed=7, orders_per_year=6000)
+    crm = DemoCrm(clock, seed=7, timezone=KYIV, orders_per_year=6000)
     store = InMemorySalesStore(Rules())
     asyncio.run(SyncService(crm, store, clock).full(days=crm.history_days + 1))
     return crm, store
@@ -31,10 +33,10 @@ def shop() -> tuple[DemoCrm, InMemorySalesStore]:
 
 def test_same_seed_same_shop(shop: tuple[DemoCrm, InMemorySalesStore]) -> None:
     crm, store = shop
-    again = DemoCrm(FixedClock(NOW), seed=7, orders_per_year=6000)
+    again = DemoCrm(FixedClock(NOW), seed=7, timezone=KYIV, orders_per_year=6000)
     assert again.all_orders() == crm.all_orders()
     assert store.order_count() == len(crm.all_orders())
-    other = DemoCrm(FixedClock(NOW), seed=8, orders_per_year=6000)
+    other = DemoCrm(FixedClock(NOW), seed=8, timezone=KYIV, orders_per_year=6000)
     assert other.all_orders() != crm.all_orders()
 
 

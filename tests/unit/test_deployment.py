@@ -5,6 +5,8 @@ from pathlib import Path
 
 import yaml
 
+from ksales.entrypoints.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -51,7 +53,7 @@ def test_dockerfile() -> None:
 
 
 def env_vars_in_code() -> set[str]:
-    names: set[str] = set()
+    names = {variable.name for variable in Settings.variables()}
     for path in (ROOT / "src/ksales").rglob("*.py"):
         text = path.read_text()
         names |= set(

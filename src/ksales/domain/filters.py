@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from ksales.domain.errors import InvalidFilter
 from ksales.domain.ids import MAX_ID, id_from_text
+from ksales.domain.periods import Period
 from ksales.domain.rules import SalesType
 
 
@@ -72,6 +73,10 @@ class Scope:
     @property
     def narrows_lines(self) -> bool:
         return self.category_ids is not None or self.brand_key is not None
+
+    def over(self, period: Period) -> Scope:
+        """The same resolved filters over another period (the range a report is compared with)."""
+        return evolve(self, start=period.start, end=period.end)
 
 
 def brand_key(brand: str) -> str:

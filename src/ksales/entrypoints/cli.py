@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sync = commands.add_parser("sync", help="sync orders from KeyCRM (or the demo shop) once and exit")
     sync.add_argument("--full", action="store_true", help="re-read every window of the last N days")
-    sync.add_argument("--days", type=int, default=730, help="days a full sync covers (default 730)")
+    sync.add_argument("--days", type=int, help="days a full sync covers (default KSALES_FULL_SYNC_DAYS)")
 
     commands.add_parser("bot", help="run the Telegram bot with background sync, without the dashboard")
 
@@ -176,16 +176,15 @@ class _ProgressBar:
 
 
 def _sync(container: Container, args: argparse.Namespace) -> int:
-    if args.days < 1:
+    days = container.settings().full_sync_days if args.days is None else args.days
+    if days < 1:
         raise ConfigError("--days", "must be at least 1")
     sync = container.sync()
 
     async def run() -> str:
         try:
             bar = _ProgressBar()
-            report = await (
-                sync.full(args.days, progress=bar) if args.full else sync.incremental(progress=bar)
-            )
+            report = await (sync.full(days, progress=bar) if args.full else sync.incremental(progress=bar))
             return report.line()
         finally:
             await sync.crm.aclose()

@@ -1,4 +1,8 @@
-"""Configuration: read once, at the edge, from the environment and an optional `.env` file (SPEC §2)."""
+"""Configuration: read once, at the edge, from the environment and an optional `.env` file (SPEC §2).
+
+`Settings` is the one table of the configuration: each field names its variable, its parser and its
+default. The defaults of the shop's classification rules and of the milestones are the domain's own.
+"""
 
 from __future__ import annotations
 
@@ -7,114 +11,109 @@ import hmac
 import os
 import secrets
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from datetime import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from attrs import field, frozen
+from attrs import fields, frozen
 
-from ksales.domain.errors import ConfigError
+from ksales.domain.access import CostVisibility
+from ksales.domain.goals import MonthlyGoal
+from ksales.domain.language import Language
 from ksales.domain.milestones import MilestoneConfig
 from ksales.domain.rules import Rules
+from ksales.domain.schedule import WeeklySlot
+from ksales.entrypoints.variables import (
+    VARIABLE,
+    Secret,
+    Variable,
+    amounts,
+    currency,
+    derived_setting,
+    goals,
+    ids,
+    integer,
+    member,
+    one_of,
+    path,
+    secret,
+    setting,
+    switch,
+    text,
+    timezone,
+    url,
+    weekly_slot,
+)
+
+__all__ = ["Secret", "Settings"]
 
 DEFAULT_KEYCRM_BASE_URL = "https://openapi.keycrm.app/v1"
 DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+_RULES = Rules()
+_MILESTONES = MilestoneConfig()
+_NO_GOALS: tuple[MonthlyGoal, ...] = ()
 
 
-@frozen(repr=False)
-class Secret:
-    """A value that never shows up in logs or reprs."""
-
-    value: str
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    __str__ = __repr__
+def _monday_9am() -> WeeklySlot | None:
+    """The weekly report's default slot, typed as the field is (the slot is None when it is off)."""
+    return WeeklySlot(0, time(9))
 
 
-def _ids(name: str, raw: str | None, default: str = "") -> frozenset[int]:
-    text = default if raw is None else raw
-    ids = set()
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isascii() or not part.isdigit():
-            raise ConfigError(name, f"expected a comma-separated list of integer ids, got {part[:30]!r}")
-        ids.add(int(part))
-    return frozenset(ids)
-
-
-def _int(name: str, raw: str | None, default: int, minimum: int = 0) -> int:
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ConfigError(name, f"expected an integer, got {raw.strip()[:30]!r}") from None
-    if value < minimum:
-        raise ConfigError(name, f"must be at least {minimum}")
-    return value
-
-
-def _amounts(name: str, raw: str | None, default: str) -> tuple[Decimal, ...]:
-    text = default if raw is None or not raw.strip() else raw
-    try:
-        values = tuple(Decimal(p.strip()) for p in text.split(",") if p.strip())
-    except InvalidOperation:
-        raise ConfigError(name, f"expected a comma-separated list of amounts, got {text[:40]!r}") from None
-    if any(not v.is_finite() or v <= 0 for v in values):
-        raise ConfigError(name, "amounts must be positive numbers")
-    return values
-
-
-def _url(name: str, raw: str | None, default: str) -> str:
-    value = (raw or "").strip() or default
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(name, f"expected an http(s) URL, got {value[:60]!r}")
-    return value.rstrip("/")
-
-
-def _timezone(name: str, raw: str | None, default: str) -> ZoneInfo:
-    value = (raw or "").strip() or default
-    try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(name, f"unknown time zone {value[:40]!r}") from None
-
-
-def _secret(raw: str | None) -> Secret | None:
-    value = (raw or "").strip()
-    return Secret(value) if value else None
+def _random_key() -> Secret:
+    return Secret(secrets.token_urlsafe(32))
 
 
 @frozen
 class Settings:
     """Every setting of SPEC §2, validated."""
 
-    keycrm_api_key: Secret | None = None
-    keycrm_base_url: str = DEFAULT_KEYCRM_BASE_URL
-    keycrm_rate_limit: int = 60
-    data_dir: Path = Path("data")
-    timezone: ZoneInfo = field(factory=lambda: ZoneInfo("Europe/Kyiv"))
-    currency: str = "UAH"
-    b2b_manager_ids: frozenset[int] = frozenset({15})
-    excluded_source_ids: frozenset[int] = frozenset()
-    canceled_status_ids: frozenset[int] = frozenset()
-    brand_field: str = "Brand"
-    milestones: MilestoneConfig = MilestoneConfig()
-    sync_interval: int = 60
-    bot_token: Secret | None = None
-    telegram_api_base_url: str = DEFAULT_TELEGRAM_API_BASE_URL
-    admin_user_ids: frozenset[int] = frozenset()
-    dashboard_url: str = "http://127.0.0.1:8080"
-    dashboard_secret_key: Secret = field(factory=lambda: Secret(secrets.token_urlsafe(32)))
-    log_format: str = "text"
-    demo_seed: int = 7
+    keycrm_api_key: Secret | None = setting("KEYCRM_API_KEY", secret, None)
+    keycrm_base_url: str = setting("KEYCRM_BASE_URL", url, DEFAULT_KEYCRM_BASE_URL)
+    keycrm_rate_limit: int = setting("KEYCRM_RATE_LIMIT", integer(minimum=1), 60)
+    data_dir: Path = setting("KSALES_DATA_DIR", path, Path("data"))
+    timezone: ZoneInfo = setting("KSALES_TIMEZONE", timezone, _RULES.timezone)
+    currency: str = setting("KSALES_CURRENCY", currency, "UAH")
+    b2b_manager_ids: frozenset[int] = setting(
+        "KSALES_B2B_MANAGER_IDS", ids, _RULES.b2b_manager_ids, blank_is_empty=True
+    )
+    excluded_source_ids: frozenset[int] = setting(
+        "KSALES_EXCLUDED_SOURCE_IDS", ids, _RULES.excluded_source_ids, blank_is_empty=True
+    )
+    canceled_status_ids: frozenset[int] = setting(
+        "KSALES_CANCELED_STATUS_IDS", ids, _RULES.canceled_status_ids, blank_is_empty=True
+    )
+    brand_field: str = setting("KSALES_BRAND_FIELD", text, "Brand")
+    milestones_daily: tuple[Decimal, ...] = setting("KSALES_MILESTONES_DAILY", amounts, _MILESTONES.daily)
+    milestones_weekly: tuple[Decimal, ...] = setting("KSALES_MILESTONES_WEEKLY", amounts, _MILESTONES.weekly)
+    milestones_monthly: tuple[Decimal, ...] = setting(
+        "KSALES_MILESTONES_MONTHLY", amounts, _MILESTONES.monthly
+    )
+    sync_interval: int = setting("KSALES_SYNC_INTERVAL", integer(), 60)
+    sync_budget_pct: int = setting("KSALES_SYNC_BUDGET_PCT", integer(1, 100), 10)
+    full_sync_days: int = setting("KSALES_FULL_SYNC_DAYS", integer(minimum=1), 730)
+    language: Language = setting("KSALES_LANGUAGE", member(Language), Language.UK)
+    goals: tuple[MonthlyGoal, ...] = setting("KSALES_GOALS", goals, _NO_GOALS)
+    weekly_report: WeeklySlot | None = setting("KSALES_WEEKLY_REPORT", weekly_slot, _monday_9am())
+    alerts: bool = setting("KSALES_ALERTS", switch, True)
+    # Alerts watch 09:00–21:00 local: a longer silence could never be noticed.
+    alert_silence_hours: int = setting("KSALES_ALERT_SILENCE_HOURS", integer(1, 12), 3)
+    restock_days: int = setting("KSALES_RESTOCK_DAYS", integer(1, 365), 14)
+    show_costs: CostVisibility = setting("KSALES_SHOW_COSTS", member(CostVisibility), CostVisibility.ADMINS)
+    bot_token: Secret | None = setting("BOT_TOKEN", secret, None)
+    telegram_api_base_url: str = setting("TELEGRAM_API_BASE_URL", url, DEFAULT_TELEGRAM_API_BASE_URL)
+    admin_user_ids: frozenset[int] = setting("ADMIN_USER_IDS", ids, frozenset[int](), blank_is_empty=True)
+    dashboard_url: str = setting("DASHBOARD_URL", url, "http://127.0.0.1:8080")
+    # Unset: derived from BOT_TOKEN (see from_mapping), random when there is no login.
+    dashboard_secret_key: Secret = derived_setting("DASHBOARD_SECRET_KEY", secret, _random_key)
+    log_format: str = setting("KSALES_LOG_FORMAT", one_of("text", "json"), "text")
+    demo_seed: int = setting("KSALES_DEMO_SEED", integer(), 7)
+
+    @classmethod
+    def variables(cls) -> tuple[Variable, ...]:
+        """The table's rows, in order."""
+        return tuple(f.metadata[VARIABLE] for f in fields(cls) if VARIABLE in f.metadata)
 
     @classmethod
     def from_env(
@@ -131,55 +130,20 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> Settings:
-        get = env.get
-        bot_token = _secret(get("BOT_TOKEN"))
-        secret_key = _secret(get("DASHBOARD_SECRET_KEY"))
-        if secret_key is None:
-            # Derived from the bot token so that sessions survive restarts; random when there is no login.
-            secret_key = (
-                Secret(hmac.new(b"ksales-dashboard", bot_token.value.encode(), hashlib.sha256).hexdigest())
-                if bot_token
-                else Secret(secrets.token_urlsafe(32))
-            )
-        log_format = (get("KSALES_LOG_FORMAT") or "text").strip().lower()
-        if log_format not in ("text", "json"):
-            raise ConfigError("KSALES_LOG_FORMAT", "expected text or json")
-        currency = (get("KSALES_CURRENCY") or "UAH").strip().upper()
-        if not (len(currency) == 3 and currency.isalpha()):
-            raise ConfigError("KSALES_CURRENCY", "expected a three-letter currency code")
-        kwargs: dict[str, Any] = {
-            "keycrm_api_key": _secret(get("KEYCRM_API_KEY")),
-            "keycrm_base_url": _url("KEYCRM_BASE_URL", get("KEYCRM_BASE_URL"), DEFAULT_KEYCRM_BASE_URL),
-            "keycrm_rate_limit": _int("KEYCRM_RATE_LIMIT", get("KEYCRM_RATE_LIMIT"), 60, minimum=1),
-            "data_dir": Path((get("KSALES_DATA_DIR") or "").strip() or "data"),
-            "timezone": _timezone("KSALES_TIMEZONE", get("KSALES_TIMEZONE"), "Europe/Kyiv"),
-            "currency": currency,
-            "b2b_manager_ids": _ids("KSALES_B2B_MANAGER_IDS", get("KSALES_B2B_MANAGER_IDS"), "15"),
-            "excluded_source_ids": _ids("KSALES_EXCLUDED_SOURCE_IDS", get("KSALES_EXCLUDED_SOURCE_IDS")),
-            "canceled_status_ids": _ids("KSALES_CANCELED_STATUS_IDS", get("KSALES_CANCELED_STATUS_IDS")),
-            "brand_field": (get("KSALES_BRAND_FIELD") or "").strip() or "Brand",
-            "milestones": MilestoneConfig(
-                daily=_amounts("KSALES_MILESTONES_DAILY", get("KSALES_MILESTONES_DAILY"), "200000"),
-                weekly=_amounts(
-                    "KSALES_MILESTONES_WEEKLY", get("KSALES_MILESTONES_WEEKLY"), "500000,700000,1000000"
-                ),
-                monthly=_amounts(
-                    "KSALES_MILESTONES_MONTHLY",
-                    get("KSALES_MILESTONES_MONTHLY"),
-                    "1000000,2000000,3000000,5000000",
-                ),
-            ),
-            "sync_interval": _int("KSALES_SYNC_INTERVAL", get("KSALES_SYNC_INTERVAL"), 60),
-            "bot_token": bot_token,
-            "telegram_api_base_url": _url(
-                "TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL"), DEFAULT_TELEGRAM_API_BASE_URL
-            ),
-            "admin_user_ids": _ids("ADMIN_USER_IDS", get("ADMIN_USER_IDS")),
-            "dashboard_url": _url("DASHBOARD_URL", get("DASHBOARD_URL"), "http://127.0.0.1:8080"),
-            "dashboard_secret_key": secret_key,
-            "log_format": log_format,
-            "demo_seed": _int("KSALES_DEMO_SEED", get("KSALES_DEMO_SEED"), 7),
-        }
+        """Each variable that is set, parsed by its row; every other field keeps its default."""
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            variable: Variable | None = f.metadata.get(VARIABLE)
+            if variable is None:
+                continue
+            raw = env.get(variable.name)
+            if raw is not None and variable.given(raw):
+                kwargs[f.name] = variable.read(raw)
+        bot_token = kwargs.get("bot_token")
+        if "dashboard_secret_key" not in kwargs and bot_token is not None:
+            # Derived from the bot token so that sessions survive restarts.
+            digest = hmac.new(b"ksales-dashboard", bot_token.value.encode(), hashlib.sha256).hexdigest()
+            kwargs["dashboard_secret_key"] = Secret(digest)
         return cls(**kwargs)
 
     @property
@@ -189,6 +153,12 @@ class Settings:
             b2b_manager_ids=self.b2b_manager_ids,
             excluded_source_ids=self.excluded_source_ids,
             canceled_status_ids=self.canceled_status_ids,
+        )
+
+    @property
+    def milestones(self) -> MilestoneConfig:
+        return MilestoneConfig(
+            daily=self.milestones_daily, weekly=self.milestones_weekly, monthly=self.milestones_monthly
         )
 
     @property

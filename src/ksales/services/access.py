@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
-from enum import StrEnum
+from collections.abc import Iterable
 
 from attrs import evolve, frozen
 
+from ksales.domain import access
+from ksales.domain.access import Decision, RequestOutcome
 from ksales.domain.errors import KsalesError, NotFound
 from ksales.domain.users import User, UserSettings, UserStatus
 from ksales.ports.clock import Clock
 from ksales.ports.users import UserStore
-
-#: What a stranger (or anyone not approved) may do.
-PUBLIC_ACTIONS = frozenset({"start", "help", "request_access"})
-#: What only admins may do; every other action needs an approved user.
-ADMIN_ACTIONS = frozenset({"users", "review"})
 
 
 class NotAllowed(KsalesError):
@@ -25,29 +20,6 @@ class NotAllowed(KsalesError):
     def __init__(self, message: str = "only admins may do that") -> None:
         super().__init__(message)
         self.message = message
-
-
-class RequestOutcome(StrEnum):
-    REQUESTED = "requested"
-    ALREADY_PENDING = "already_pending"
-    ALREADY_APPROVED = "already_approved"
-    FROZEN = "frozen"
-
-
-class Decision(StrEnum):
-    APPROVE = "approve"
-    DENY = "deny"
-    REVOKE = "revoke"
-    UNFREEZE = "unfreeze"
-
-
-#: Which statuses each decision applies to (anything else is stale: someone decided already).
-_APPLIES_TO = {
-    Decision.APPROVE: frozenset({UserStatus.PENDING, UserStatus.DENIED}),
-    Decision.DENY: frozenset({UserStatus.PENDING}),
-    Decision.REVOKE: frozenset({UserStatus.APPROVED}),
-    Decision.UNFREEZE: frozenset({UserStatus.FROZEN}),
-}
 
 
 @frozen
@@ -76,12 +48,7 @@ class AccessService:
 
     def may(self, user_id: int, action: str) -> bool:
         """Whether this user may perform the action (a command name or a button kind)."""
-        if action in PUBLIC_ACTIONS:
-            return True
-        if action in ADMIN_ACTIONS:
-            return self.is_admin(user_id)
-        user = self.user(user_id)
-        return user is not None and user.is_approved
+        return access.may(action, self.user(user_id), is_admin=self.is_admin(user_id))
 
     def seen(self, user_id: int, username: str | None, full_name: str | None) -> User | None:
         """Record a known user's activity (and current names); strangers are not stored until they ask."""
@@ -94,12 +61,9 @@ class AccessService:
 
     def request_access(self, user_id: int, username: str | None, full_name: str | None) -> RequestOutcome:
         user = self.user(user_id)
-        if user is not None and user.is_approved:
-            return RequestOutcome.ALREADY_APPROVED
-        if user is not None and user.status is UserStatus.FROZEN:
-            return RequestOutcome.FROZEN
-        if user is not None and user.status is UserStatus.PENDING:
-            return RequestOutcome.ALREADY_PENDING
+        outcome = access.request_outcome(user)
+        if outcome is not RequestOutcome.REQUESTED:
+            return outcome
         now = self.clock.now()
         base = user or User(user_id, UserStatus.PENDING)
         base = evolve(base, username=username, full_name=full_name, last_active_at=now)
@@ -115,16 +79,9 @@ class AccessService:
         user = self.users.get(user_id)
         if user is None:
             raise NotFound(f"no user with id {user_id}")
-        if user.status not in _APPLIES_TO[decision]:
+        updated = access.decided(user, decision, admin_id, self.clock.now())
+        if updated is None:
             return DecisionResult(user, changed=False)
-        now = self.clock.now()
-        step: dict[Decision, Callable[[int, datetime], User]] = {
-            Decision.APPROVE: user.approve,
-            Decision.DENY: user.deny,
-            Decision.REVOKE: user.revoke,
-            Decision.UNFREEZE: user.unfreeze,
-        }
-        updated = step[decision](admin_id, now)
         self.users.save(updated)
         return DecisionResult(updated, changed=True)
 

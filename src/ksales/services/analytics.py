@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
-from decimal import Decimal
+from collections.abc import Mapping
+from datetime import date
+
+from attrs import frozen
 
 from ksales.domain.categories import CategoryTree
+from ksales.domain.comparison import compare_totals
 from ksales.domain.errors import InvalidFilter, InvalidParameter, NotFound
-from ksales.domain.filters import Filters, Scope, brand_key
+from ksales.domain.filters import Scope, brand_key
 from ksales.domain.milestones import MilestoneConfig, evaluate
 from ksales.domain.model import Category, ExpenseType, Source
-from ksales.domain.money import ZERO, average, change_pct, percent
-from ksales.domain.periods import Period
+from ksales.domain.money import ZERO, average, percent
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     AovPoint,
@@ -22,9 +23,7 @@ from ksales.domain.results import (
     BrandTotals,
     CategoryBreakdown,
     CategoryRef,
-    Comparison,
     CustomerInsights,
-    DayTotals,
     ExpensePoint,
     ExpenseSummary,
     ExpenseTypeRow,
@@ -41,41 +40,20 @@ from ksales.domain.results import (
     TopProducts,
     Trend,
     TrendComparison,
-    TrendPoint,
 )
 from ksales.domain.rules import Rules
+from ksales.domain.trend import Granularity, bucket_points
 from ksales.ports.clock import Clock
 from ksales.ports.store import SalesStore
-from ksales.services.params import Granularity, ReportRequest, parse_request
+from ksales.services.params import ReportRequest, parse_request
 
 
-def bucket_start(day: date, granularity: Granularity) -> date:
-    """The first day of the day/week (Monday)/month bucket holding `day`."""
-    match granularity:
-        case Granularity.DAY:
-            return day
-        case Granularity.WEEK:
-            return day - timedelta(days=day.weekday())
-        case Granularity.MONTH:
-            return day.replace(day=1)
+@frozen
+class ScopedRequest:
+    """A request whose filters are resolved against the store, ready for the store's queries."""
 
-
-def bucket_points(
-    period: Period, daily: Iterable[DayTotals], granularity: Granularity
-) -> tuple[TrendPoint, ...]:
-    """Every bucket of the period, zeros included, labelled by its first date inside the period."""
-    revenue: dict[date, Decimal] = {}
-    orders: dict[date, int] = {}
-    for day in period.dates():
-        label = max(bucket_start(day, granularity), period.start)
-        revenue.setdefault(label, ZERO)
-        orders.setdefault(label, 0)
-    for row in daily:
-        if row.day in period:
-            label = max(bucket_start(row.day, granularity), period.start)
-            revenue[label] += row.revenue
-            orders[label] += row.orders
-    return tuple(TrendPoint(label, revenue[label], orders[label]) for label in sorted(revenue))
+    request: ReportRequest
+    scope: Scope
 
 
 class AnalyticsService:
@@ -91,14 +69,18 @@ class AnalyticsService:
     def today(self) -> date:
         return self.clock.now().astimezone(self.rules.timezone).date()
 
-    def parse(self, params: Mapping[str, str]) -> ReportRequest:
-        """Validate raw parameters into a request; raises InvalidParameter naming the field."""
-        request = parse_request(params, self.today())
-        self.scope(request.period, request.filters)
-        return request
+    def parse(self, params: Mapping[str, str]) -> ScopedRequest:
+        """Validate raw parameters into a resolved request; raises InvalidParameter naming the field."""
+        return self.resolve(parse_request(params, self.today()))
 
-    def scope(self, period: Period, filters: Filters) -> Scope:
-        """Resolve filters against the store: ids must exist, categories expand to their subtrees."""
+    def resolve(self, request: ReportRequest | ScopedRequest) -> ScopedRequest:
+        """Resolve the filters against the store: ids must exist, categories expand to their subtrees.
+
+        Every report resolves a plain request once; resolve it yourself to share that between reports.
+        """
+        if isinstance(request, ScopedRequest):
+            return request
+        period, filters = request.period, request.filters
         if filters.source_id is not None and filters.source_id not in {s.id for s in self.sources()}:
             raise InvalidFilter("source_id", f"no source with id {filters.source_id}")
         category_ids = None
@@ -112,53 +94,46 @@ class AnalyticsService:
             key = brand_key(filters.brand)
             if key not in {brand_key(b) for b in self.store.brands()}:
                 raise InvalidFilter("brand", "no brand with that name")
-        return Scope(period.start, period.end, filters.sales_type, filters.source_id, category_ids, key)
+        scope = Scope(period.start, period.end, filters.sales_type, filters.source_id, category_ids, key)
+        return ScopedRequest(request, scope)
 
     # --- reports ------------------------------------------------------------------------------
-    def summary(self, request: ReportRequest) -> Summary:
-        period, filters = request.period, request.filters
-        totals = self.store.totals(self.scope(period, filters))
-        avg_check = average(totals.revenue, totals.orders)
-        comparison = None
+    def summary(self, request: ReportRequest | ScopedRequest) -> Summary:
+        request, scope = self._resolve(request)
+        period = request.period
+        totals = self.store.totals(scope)
         other = period.comparison(request.compare)
-        if other is not None:
-            before = self.store.totals(self.scope(other, filters))
-            before_avg = average(before.revenue, before.orders)
-            comparison = Comparison(
-                start=other.start,
-                end=other.end,
-                orders=before.orders,
-                revenue=before.revenue,
-                avg_check=before_avg,
-                revenue_change_pct=change_pct(totals.revenue, before.revenue),
-                orders_change_pct=change_pct(totals.orders, before.orders),
-                avg_check_change_pct=change_pct(avg_check, before_avg),
-            )
+        comparison = (
+            None if other is None else compare_totals(totals, self.store.totals(scope.over(other)), other)
+        )
         return Summary(
             period=period,
-            filters=filters,
+            filters=request.filters,
             orders=totals.orders,
             revenue=totals.revenue,
-            avg_check=avg_check,
-            returns=self.store.returns(self.scope(period, filters)),
+            avg_check=average(totals.revenue, totals.orders),
+            returns=self.store.returns(scope),
             comparison=comparison,
             milestones=evaluate(totals.revenue, period.kind, self.milestones),
         )
 
-    def trend(self, request: ReportRequest, granularity: Granularity = Granularity.DAY) -> Trend:
-        period, filters = request.period, request.filters
-        points = bucket_points(period, self.store.daily(self.scope(period, filters)), granularity)
+    def trend(
+        self, request: ReportRequest | ScopedRequest, granularity: Granularity = Granularity.DAY
+    ) -> Trend:
+        request, scope = self._resolve(request)
+        period = request.period
+        points = bucket_points(period, self.store.daily(scope), granularity)
         comparison = None
         other = period.comparison(request.compare)
         if other is not None:
-            before = bucket_points(other, self.store.daily(self.scope(other, filters)), granularity)
+            before = bucket_points(other, self.store.daily(scope.over(other)), granularity)
             comparison = TrendComparison(other.start, other.end, before)
-        return Trend(period, filters, granularity.value, points, comparison)
+        return Trend(period, request.filters, granularity.value, points, comparison)
 
-    def sources_breakdown(self, request: ReportRequest) -> SourceBreakdown:
-        period, filters = request.period, request.filters
+    def sources_breakdown(self, request: ReportRequest | ScopedRequest) -> SourceBreakdown:
+        request, scope = self._resolve(request)
         names = {s.id: s.name for s in self.store.sources()}
-        rows = [r for r in self.store.source_totals(self.scope(period, filters)) if r.orders]
+        rows = [r for r in self.store.source_totals(scope) if r.orders]
         total_revenue = sum((r.revenue for r in rows), ZERO)
         total_orders = sum(r.orders for r in rows)
         result = [
@@ -171,12 +146,13 @@ class AnalyticsService:
             )
             for r in sorted(rows, key=lambda r: (-r.revenue, r.source_id))
         ]
-        return SourceBreakdown(period, filters, tuple(result), total_orders, total_revenue)
+        return SourceBreakdown(request.period, request.filters, tuple(result), total_orders, total_revenue)
 
     def top_products(
-        self, request: ReportRequest, limit: int = 10, by: RankBy = RankBy.QUANTITY
+        self, request: ReportRequest | ScopedRequest, limit: int = 10, by: RankBy = RankBy.QUANTITY
     ) -> TopProducts:
-        ranking = self.store.product_ranking(self.scope(request.period, request.filters), by, limit)
+        request, scope = self._resolve(request)
+        ranking = self.store.product_ranking(scope, by, limit)
         return TopProducts(request.period, request.filters, by.value, self._product_rows(ranking, by))
 
     @staticmethod
@@ -194,8 +170,10 @@ class AnalyticsService:
             for r in ranking.rows
         )
 
-    def product_performance(self, request: ReportRequest, limit: int = 10) -> ProductPerformance:
-        scope = self.scope(request.period, request.filters)
+    def product_performance(
+        self, request: ReportRequest | ScopedRequest, limit: int = 10
+    ) -> ProductPerformance:
+        request, scope = self._resolve(request)
         ranking = self.store.product_ranking(scope, RankBy.REVENUE, limit)
         categories = self._tree().roll_up(self.store.category_totals(scope))
         metrics = ProductMetrics(
@@ -204,7 +182,10 @@ class AnalyticsService:
         top = self._product_rows(ranking, RankBy.REVENUE)
         return ProductPerformance(request.period, request.filters, top, tuple(categories), metrics)
 
-    def category_breakdown(self, request: ReportRequest, parent_id: int | None = None) -> CategoryBreakdown:
+    def category_breakdown(
+        self, request: ReportRequest | ScopedRequest, parent_id: int | None = None
+    ) -> CategoryBreakdown:
+        request, scope = self._resolve(request)
         tree = self._tree()
         parent = None
         if parent_id is not None:
@@ -212,12 +193,12 @@ class AnalyticsService:
             if category is None:
                 raise InvalidParameter("parent_id", f"no category with id {parent_id}")
             parent = CategoryRef(category.id, category.name)
-        totals = self.store.category_totals(self.scope(request.period, request.filters))
+        totals = self.store.category_totals(scope)
         rows = tree.roll_up(totals, parent_id)
         return CategoryBreakdown(request.period, request.filters, parent, tuple(rows))
 
-    def customers(self, request: ReportRequest) -> CustomerInsights:
-        scope = self.scope(request.period, request.filters)
+    def customers(self, request: ReportRequest | ScopedRequest) -> CustomerInsights:
+        request, scope = self._resolve(request)
         counts = self.store.customer_counts(scope)
         totals = self.store.totals(scope)
         daily = {row.day: row for row in self.store.daily(scope)}
@@ -239,8 +220,9 @@ class AnalyticsService:
             aov_trend=trend,
         )
 
-    def brands(self, request: ReportRequest, limit: int = 10) -> BrandAnalytics:
-        breakdown = self.store.brand_breakdown(self.scope(request.period, request.filters))
+    def brands(self, request: ReportRequest | ScopedRequest, limit: int = 10) -> BrandAnalytics:
+        request, scope = self._resolve(request)
+        breakdown = self.store.brand_breakdown(scope)
         brands = list(breakdown.brands)
         whole = sum((b.revenue for b in brands), breakdown.unbranded_revenue)
 
@@ -264,11 +246,14 @@ class AnalyticsService:
             metrics,
         )
 
-    def expenses(self, request: ReportRequest, expense_type_id: int | None = None) -> ExpenseSummary:
+    def expenses(
+        self, request: ReportRequest | ScopedRequest, expense_type_id: int | None = None
+    ) -> ExpenseSummary:
+        request, scope = self._resolve(request)
         types = {t.id: t.name for t in self.store.expense_types()}
         if expense_type_id is not None and expense_type_id not in types:
             raise InvalidParameter("expense_type_id", f"no expense type with id {expense_type_id}")
-        totals = self.store.expense_totals(self.scope(request.period, request.filters), expense_type_id)
+        totals = self.store.expense_totals(scope, expense_type_id)
         total = sum((t.amount for t in totals.by_type), ZERO)
         count = sum(t.count for t in totals.by_type)
         daily = {d.day: d.amount for d in totals.daily}
@@ -295,8 +280,8 @@ class AnalyticsService:
             trend=tuple(ExpensePoint(day, daily.get(day, ZERO)) for day in request.period.dates()),
         )
 
-    def profit(self, request: ReportRequest) -> Profit:
-        scope = self.scope(request.period, request.filters)
+    def profit(self, request: ReportRequest | ScopedRequest) -> Profit:
+        request, scope = self._resolve(request)
         totals = self.store.totals(scope)
         expense_totals = self.store.expense_totals(scope)
         expenses = sum((t.amount for t in expense_totals.by_type), ZERO)
@@ -317,8 +302,9 @@ class AnalyticsService:
             tuple(trend),
         )
 
-    def bundle(self, request: ReportRequest) -> ReportBundle:
+    def bundle(self, request: ReportRequest | ScopedRequest) -> ReportBundle:
         """Everything the Excel workbook needs, from one consistent set of queries."""
+        request = self.resolve(request)
         return ReportBundle(
             summary=self.summary(request),
             daily=self.trend(request, Granularity.DAY),
@@ -352,6 +338,10 @@ class AnalyticsService:
 
     def expense_types(self) -> list[ExpenseType]:
         return self.store.expense_types()
+
+    def _resolve(self, request: ReportRequest | ScopedRequest) -> tuple[ReportRequest, Scope]:
+        scoped = self.resolve(request)
+        return scoped.request, scoped.scope
 
     def _tree(self) -> CategoryTree:
         return CategoryTree(self.store.categories())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from enum import StrEnum
 
 from attrs import frozen
 
@@ -13,15 +12,10 @@ from ksales.domain.errors import InvalidParameter, InvalidPeriod
 from ksales.domain.filters import Filters, parse_id, parse_sales_type
 from ksales.domain.periods import Compare, Period, PeriodKind, parse_compare
 from ksales.domain.ranking import RankBy
+from ksales.domain.trend import Granularity
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_BRAND_LENGTH = 200
-
-
-class Granularity(StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
 
 
 @frozen

@@ -41,7 +41,7 @@ class ReportingService:
         return Period.named(kind, self.today())
 
     def report(self, period: Period, sales_type: SalesType) -> QuickReport:
-        request = ReportRequest(period, Filters(sales_type=sales_type))
+        request = self.analytics.resolve(ReportRequest(period, Filters(sales_type=sales_type)))
         return QuickReport(self.analytics.summary(request), self.analytics.sources_breakdown(request))
 
     def top(

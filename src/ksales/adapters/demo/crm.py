@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from ksales.adapters.demo.catalog import build_products, dictionaries
 from ksales.adapters.demo.generator import ID_STRIDE, DayGenerator, buyer_id_for_phone
@@ -28,14 +27,15 @@ class DemoCrm:
     def __init__(
         self,
         clock: Clock,
-        seed: int = 7,
-        timezone: tzinfo | None = None,
+        *,
+        seed: int,
+        timezone: tzinfo,
         orders_per_year: int = DEFAULT_ORDERS_PER_YEAR,
         history_days: int = HISTORY_DAYS,
     ) -> None:
         self.clock = clock
         self.seed = seed
-        self.timezone = timezone or ZoneInfo("Europe/Kyiv")
+        self.timezone = timezone
         self.history_days = history_days
         self.per_day = orders_per_year / 365.25
         self._products, prices = build_products(seed)

@@ -8,12 +8,12 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from ksales.domain.access import Decision, RequestOutcome
 from ksales.domain.errors import KsalesError
 from ksales.domain.ids import id_from_text
 from ksales.domain.users import User, UserStatus
 from ksales.entrypoints.bot import keyboards, texts
 from ksales.entrypoints.bot.services import BotServices
-from ksales.services.access import Decision, RequestOutcome
 
 log = logging.getLogger(__name__)
 

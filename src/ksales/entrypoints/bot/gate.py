@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from ksales.domain.access import ADMIN_ACTIONS
 from ksales.domain.ids import is_valid_id
 from ksales.entrypoints.bot import keyboards, texts
-from ksales.services.access import ADMIN_ACTIONS, AccessService
+from ksales.services.access import AccessService
 
 _BUTTON_ACTIONS = {keyboards.REQUEST: "request_access", keyboards.REVIEW: "review"}
 

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from ksales.domain.access import Decision
 from ksales.domain.model import Source
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.rules import SalesType
 from ksales.domain.users import User, UserSettings, UserStatus
 from ksales.entrypoints.bot import ranges
-from ksales.services.access import Decision
 
 # Button data prefixes.
 REPORT = "rep"

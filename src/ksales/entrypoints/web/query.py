@@ -7,10 +7,9 @@ from starlette.requests import Request
 
 from ksales.domain.filters import parse_id
 from ksales.domain.ranking import RankBy
-from ksales.services.analytics import AnalyticsService
+from ksales.domain.trend import Granularity
+from ksales.services.analytics import AnalyticsService, ScopedRequest
 from ksales.services.params import (
-    Granularity,
-    ReportRequest,
     parse_granularity,
     parse_limit,
     parse_rank_by,
@@ -35,8 +34,8 @@ class Query:
             return None
         return value
 
-    def report(self) -> ReportRequest:
-        """Period, filters and comparison, validated (ids must exist) by the analytics service."""
+    def report(self) -> ScopedRequest:
+        """Period, filters and comparison, validated and resolved (ids must exist) by the analytics."""
         return self.analytics.parse(self.values)
 
     def limit(self) -> int:
