@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from attrs import evolve, frozen
 
-from ksales.domain.errors import KsalesError, NotFound
+from ksales.domain.errors import NotAllowed, NotFound
 from ksales.domain.users import User, UserSettings, UserStatus
 from ksales.ports.clock import Clock
 from ksales.ports.users import UserStore
@@ -17,14 +17,6 @@ from ksales.ports.users import UserStore
 PUBLIC_ACTIONS = frozenset({"start", "help", "request_access"})
 #: What only admins may do; every other action needs an approved user.
 ADMIN_ACTIONS = frozenset({"users", "review"})
-
-
-class NotAllowed(KsalesError):
-    """The user may not do this."""
-
-    def __init__(self, message: str = "only admins may do that") -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class RequestOutcome(StrEnum):
