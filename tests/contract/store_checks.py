@@ -2,25 +2,53 @@
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Iterable
 from datetime import UTC, datetime
+
+from attrs import frozen
 
 from ksales.domain.filters import Scope
 from ksales.domain.ranking import RankBy
 from ksales.ports.store import SalesStore
 
-AGGREGATES = (
-    "totals",
-    "returns",
-    "daily",
-    "source_totals",
-    "product_totals",
-    "category_totals",
-    "customer_counts",
-    "brand_breakdown",
-    "expense_totals",
-)
-LOOKUPS = ("order_count", "sources", "statuses", "expense_types", "categories", "products", "brands")
+#: Not reads of the shop.
+WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "close"})
+#: Reads with arguments of their own: `product_ranking` and the lookups by id or window are compared
+#: by hand below; meta values are whatever the caller wrote, checked by the tests that write them.
+BY_HAND = frozenset({"product_ranking", "get_order", "order_ids_placed_between", "get_meta"})
+
+
+@frozen
+class Queries:
+    """A store port's reads, by how they are called: with a scope alone, or with nothing."""
+
+    aggregates: tuple[str, ...]
+    lookups: tuple[str, ...]
+    unsorted: tuple[str, ...]
+
+
+def queries_of(port: type) -> Queries:
+    """Sort the port's methods by signature, so that a new query is compared without being listed."""
+    aggregates, lookups, unsorted = [], [], []
+    members = {name: method for klass in reversed(port.__mro__) for name, method in vars(klass).items()}
+    for name, method in members.items():
+        if name.startswith("_") or not inspect.isfunction(method) or name in WRITES | BY_HAND:
+            continue
+        hints = typing.get_type_hints(method)
+        required = [
+            hints.get(p.name)
+            for p in list(inspect.signature(method).parameters.values())[1:]
+            if p.default is inspect.Parameter.empty
+        ]
+        (aggregates if required == [Scope] else lookups if required == [] else unsorted).append(name)
+    return Queries(tuple(aggregates), tuple(lookups), tuple(unsorted))
+
+
+SALES_STORE = queries_of(SalesStore)
+AGGREGATES = SALES_STORE.aggregates
+LOOKUPS = SALES_STORE.lookups
 
 
 def assert_same_lookups(real: SalesStore, fake: SalesStore) -> None:

@@ -8,15 +8,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from dependency_injector import providers
 
 from ksales.adapters.memory.clock import FixedClock
-from ksales.adapters.memory.store import InMemorySalesStore
 from ksales.adapters.memory.users import InMemoryUserStore
 from ksales.domain.users import UserStatus
 from ksales.entrypoints.bot import texts
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Secret, Settings
+from tests.containers import on_fakes
 from tests.e2e.fake_telegram import BotThread, FakeTelegram, Sent, TgUser
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -51,10 +50,7 @@ def bot(
         data_dir=tmp_path_factory.mktemp("bot-access"),
         timezone=KYIV,
     )
-    container = Container(settings=settings)
-    container.sales_store.override(providers.Object(InMemorySalesStore()))
-    container.user_store.override(providers.Object(users))
-    container.clock.override(providers.Object(FixedClock(NOW)))
+    container = on_fakes(Container(settings=settings), clock=FixedClock(NOW), users=users)
     runner = BotThread(container).start()
     yield runner
     runner.stop()

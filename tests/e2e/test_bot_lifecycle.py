@@ -10,11 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from dependency_injector import providers
 
 from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.store import InMemorySalesStore
-from ksales.adapters.memory.users import InMemoryUserStore
 from ksales.domain.errors import ConfigError
 from ksales.domain.model import Order
 from ksales.entrypoints.bot import custom
@@ -24,6 +22,7 @@ from ksales.entrypoints.container import Container
 from ksales.entrypoints.runtime import serve_bot
 from ksales.entrypoints.settings import Secret, Settings
 from ksales.ports.store import OrderChanges
+from tests.containers import on_fakes
 from tests.e2e.fake_telegram import FakeTelegram, TgUser
 
 USER = TgUser(5, "Owner")
@@ -45,15 +44,12 @@ def container_for(fake: FakeTelegram, data: Path, **overrides: object) -> Contai
         sync_interval=0,
         **overrides,  # type: ignore[arg-type]
     )
-    container = Container(settings=settings)
     store = InMemorySalesStore()
     # A store with orders: the runtime then starts no initial sync.
     placed = datetime(2026, 11, 17, 10, tzinfo=UTC)
     store.apply(OrderChanges(upserts=(Order(1, 1, Decimal(100), created_at=placed),)))
-    container.sales_store.override(providers.Object(store))
-    container.user_store.override(providers.Object(InMemoryUserStore()))
-    container.clock.override(providers.Object(FixedClock(datetime(2026, 11, 18, 10, tzinfo=UTC))))
-    return container
+    clock = FixedClock(datetime(2026, 11, 18, 10, tzinfo=UTC))
+    return on_fakes(Container(settings=settings), clock=clock, store=store)
 
 
 def test_the_file_url_sits_beside_the_api_url() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from dependency_injector import providers
 
 from ksales.adapters.memory.clock import FixedClock
+from ksales.adapters.memory.crm import InMemoryCrm
 from ksales.adapters.memory.store import InMemorySalesStore
 from ksales.adapters.sqlite.users import SqliteUserStore
 from ksales.domain.model import (
@@ -31,8 +31,9 @@ from ksales.entrypoints.bot import texts
 from ksales.entrypoints.bot.jobs import MILESTONE_JOB, digest_job_name
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Secret, Settings
-from ksales.ports.crm import OrderPage, SearchResult, TimeWindow, WindowField
+from ksales.ports.crm import SearchResult
 from ksales.ports.store import OrderChanges
+from tests.containers import on_fakes
 from tests.e2e.fake_telegram import BotThread, FakeTelegram, Sent, TgUser, plain
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -91,39 +92,13 @@ DICTIONARIES = Dictionaries(
 )
 
 
-class ListCrm:
-    """The search side of the Crm port over a list of orders (order 666 makes the CRM fail)."""
-
-    def __init__(self, orders: list[Order]) -> None:
-        self.stored = orders
-        self.requests = 0
-
-    async def dictionaries(self) -> Dictionaries:
-        return DICTIONARIES
-
-    async def orders(self, window: TimeWindow, by: WindowField) -> AsyncIterator[OrderPage]:
-        yield OrderPage(tuple(o for o in self.stored if window.start <= o.placed_at < window.end))
+class FailingOn666(InMemoryCrm):
+    """The shop's orders; a search for order 666 makes the CRM fail."""
 
     async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
-        self.requests += 1
-        if query.kind is QueryKind.ID and query.value == "666":
+        if query == OrderQuery(QueryKind.ID, "666"):
             raise RuntimeError("the CRM blew up")
-        found = [o for o in self.stored if _matches(o, query)]
-        found.sort(key=lambda o: o.placed_at, reverse=True)
-        return SearchResult(tuple(found[:limit]), len(found))
-
-    async def aclose(self) -> None:
-        return None
-
-
-def _matches(o: Order, query: OrderQuery) -> bool:
-    match query.kind:
-        case QueryKind.ID:
-            return str(o.id) == query.value
-        case QueryKind.PHONE:
-            return o.buyer is not None and (o.buyer.phone or "").endswith(query.value[-9:])
-        case QueryKind.EMAIL:
-            return o.buyer is not None and (o.buyer.email or "").lower() == query.value
+        return await super().search_orders(query, limit)
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +132,11 @@ def bot(
         milestones_monthly=(Decimal(1_000_000),),
         dashboard_url="https://shop.example.com/dashboard",
     )
-    container = Container(settings=settings)
     users = SqliteUserStore(data / "users.sqlite3")
-    container.sales_store.override(providers.Object(store))
-    container.user_store.override(providers.Object(users))
-    container.clock.override(providers.Object(FixedClock(NOW)))
-    container.crm.override(providers.Object(ListCrm(ORDERS)))
+    crm = FailingOn666(ORDERS, DICTIONARIES)
+    container = on_fakes(
+        Container(settings=settings), clock=FixedClock(NOW), store=store, users=users, crm=crm
+    )
     runner = BotThread(container).start()
     yield runner
     runner.stop()

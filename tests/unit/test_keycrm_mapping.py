@@ -19,6 +19,7 @@ from ksales.adapters.keycrm.mapping import (
 )
 from ksales.adapters.keycrm.values import to_datetime
 from ksales.domain.model import Buyer, Expense, OrderLine, Status
+from ksales.ports.crm import SkippedRecord
 
 STATUSES = {1: Status(1, "New", 1), 12: Status(12, "Returned", 6)}
 
@@ -188,7 +189,9 @@ def test_a_bad_record_names_its_id_and_the_reason(change: dict[str, object], rea
     with pytest.raises(BadRecord) as caught:
         order_from_keycrm({**VENDOR_ORDER, **change}, STATUSES)
     assert caught.value.record_id == 22
-    assert caught.value.describe().startswith("22: ") and reason in caught.value.describe()
+    record = caught.value.skipped_record()
+    assert record == SkippedRecord(22, caught.value.reason) and reason in record.reason
+    assert str(record).startswith("22: ") and reason in str(record)
 
 
 def test_a_page_skips_bad_records_and_keeps_the_rest() -> None:
@@ -203,8 +206,8 @@ def test_a_page_skips_bad_records_and_keeps_the_rest() -> None:
     page = page_from_keycrm(records, STATUSES)
     assert [o.id for o in page.orders] == [22, 24]
     assert len(page.skipped) == 4
-    assert page.skipped[0].startswith("23: ")
-    assert all(s.startswith("?: ") for s in page.skipped[1:])
+    assert page.skipped[0].order_id == 23 and str(page.skipped[0]).startswith("23: ")
+    assert all(s.order_id is None and str(s).startswith("?: ") for s in page.skipped[1:])
 
 
 def test_dictionaries() -> None:

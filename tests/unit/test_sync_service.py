@@ -1,9 +1,8 @@
-"""SyncService rules on an in-memory CRM: resume, checkpoint, dictionaries, status, skipped records."""
+"""SyncService rules on the InMemoryCrm: resume, checkpoint, dictionaries, status, skipped records."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -11,11 +10,12 @@ import attrs
 import pytest
 
 from ksales.adapters.memory.clock import FixedClock
+from ksales.adapters.memory.crm import Asked, InMemoryCrm
 from ksales.adapters.memory.store import InMemorySalesStore
 from ksales.domain.errors import CrmUnavailable
 from ksales.domain.model import Dictionaries, Order, Status
-from ksales.domain.search import OrderQuery, QueryKind
-from ksales.ports.crm import OrderPage, SearchResult, TimeWindow, WindowField
+from ksales.domain.search import OrderQuery
+from ksales.ports.crm import TimeWindow
 from ksales.services.sync import (
     CHECKPOINT_KEY,
     FULL_PROGRESS_KEY,
@@ -34,40 +34,26 @@ def order(order_id: int, placed: datetime, updated: datetime | None = None) -> O
     return Order(order_id, 1, Decimal(order_id), placed, placed, updated or placed, 1, 1)
 
 
-@attrs.define
-class ListCrm:
-    """A Crm over a dict of orders; one request per call, `fail_at` makes that request fail."""
+def shop_crm(data: dict[int, Order], fail_at: int | None = None) -> InMemoryCrm:
+    """An InMemoryCrm with these orders; its request number `fail_at` fails."""
+    crm = InMemoryCrm(data.values(), DICTS)
+    if fail_at is not None:
+        crm.failures[fail_at] = CrmUnavailable(f"KeyCRM did not answer request {fail_at}")
+    return crm
 
-    data: dict[int, Order]
-    requests: int = 0
-    fail_at: int | None = None
-    skipped: dict[int, str] = attrs.field(factory=dict)
-    calls: list[str] = attrs.field(factory=list)
 
-    def _request(self, what: str) -> None:
-        self.requests += 1
-        self.calls.append(what)
-        if self.requests == self.fail_at:
-            raise CrmUnavailable(f"KeyCRM did not answer {what}")
+def calls(crm: InMemoryCrm) -> list[str]:
+    """What the CRM was asked, one line a call: `dictionaries`, `created 02-13`, `search 3`."""
+    return [_line(what) for what in crm.asked]
 
-    async def dictionaries(self) -> Dictionaries:
-        self._request("dictionaries")
-        return DICTS
 
-    async def orders(self, window: TimeWindow, by: WindowField) -> AsyncIterator[OrderPage]:
-        self._request(f"{by.value} {window.start:%m-%d}")
-        stamp = (lambda o: o.placed_at) if by is WindowField.CREATED else (lambda o: o.updated_at)
-        found = tuple(o for o in self.data.values() if window.start <= stamp(o) < window.end)
-        yield OrderPage(tuple(o for o in found if o.id not in self.skipped), tuple(self.skipped.values()))
-
-    async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
-        self._request(f"search {query.value}")
-        assert query.kind is QueryKind.ID
-        found = self.data.get(int(query.value))
-        return SearchResult((found,) if found else (), 1 if found else 0)
-
-    async def aclose(self) -> None:
-        pass
+def _line(what: Asked) -> str:
+    if isinstance(what, OrderQuery):
+        return f"search {what.value}"
+    if isinstance(what, tuple):
+        window, by = what
+        return f"{by.value} {window.start:%m-%d}"
+    return what
 
 
 def shop(count: int = 30, days: int = 30) -> dict[int, Order]:
@@ -84,15 +70,15 @@ def test_windows_cover_the_range_without_gaps() -> None:
 
 
 async def test_full_sync_reports_progress_and_sets_the_checkpoint() -> None:
-    crm, store = ListCrm(shop()), InMemorySalesStore()
+    crm, store = shop_crm(shop()), InMemorySalesStore()
     events: list[SyncProgress] = []
     report = await SyncService(crm, store, FixedClock(NOW)).full(days=30, progress=events.append)
-    assert store.orders == crm.data
+    assert store.orders == crm.by_id
     assert [e.window for e in events] == list(range(1, events[-1].windows + 1)) and events[-1].fetched == 30
     assert report.fetched == 30 and report.inserted == 30
     assert (
         store.get_meta(CHECKPOINT_KEY)
-        == max(o.updated_at for o in crm.data.values() if o.updated_at).isoformat()
+        == max(o.updated_at for o in crm.by_id.values() if o.updated_at).isoformat()
     )
     assert store.get_meta(FULL_SYNC_KEY) == NOW.isoformat() and store.get_meta(FULL_PROGRESS_KEY) == ""
 
@@ -101,12 +87,12 @@ async def test_a_future_updated_at_never_pushes_the_checkpoint_past_now() -> Non
     data = shop()
     data[99] = order(99, NOW - timedelta(days=1), NOW + timedelta(days=3650))
     store = InMemorySalesStore()
-    await SyncService(ListCrm(data), store, FixedClock(NOW)).full(days=30)
+    await SyncService(shop_crm(data), store, FixedClock(NOW)).full(days=30)
     assert store.get_meta(CHECKPOINT_KEY) == NOW.isoformat()
 
 
 async def test_a_failed_run_is_recorded_and_raises() -> None:
-    crm, store = ListCrm(shop(), fail_at=5), InMemorySalesStore()
+    crm, store = shop_crm(shop(), fail_at=5), InMemorySalesStore()
     sync = SyncService(crm, store, FixedClock(NOW))
     with pytest.raises(CrmUnavailable):
         await sync.full(days=30)
@@ -116,12 +102,12 @@ async def test_a_failed_run_is_recorded_and_raises() -> None:
 
 
 async def test_a_cancelled_run_is_recorded_as_failed() -> None:
-    class Stalling(ListCrm):
+    class Stalling(InMemoryCrm):
         async def dictionaries(self) -> Dictionaries:
             await asyncio.Event().wait()
             raise AssertionError
 
-    sync = SyncService(Stalling(shop()), InMemorySalesStore(), FixedClock(NOW))
+    sync = SyncService(Stalling(shop().values(), DICTS), InMemorySalesStore(), FixedClock(NOW))
     task = asyncio.create_task(sync.full(days=30))
     await asyncio.sleep(0)
     task.cancel()
@@ -132,49 +118,49 @@ async def test_a_cancelled_run_is_recorded_as_failed() -> None:
 
 
 async def test_a_rerun_resumes_after_the_last_written_window() -> None:
-    crm, store = ListCrm(shop(), fail_at=6), InMemorySalesStore()
+    crm, store = shop_crm(shop(), fail_at=6), InMemorySalesStore()
     sync = SyncService(crm, store, FixedClock(NOW))
     with pytest.raises(CrmUnavailable):
         await sync.full(days=30)  # dictionaries, window 1 (2 requests), window 2 (2), then dies
     run = FullRun.load(store.get_meta(FULL_PROGRESS_KEY))
     assert run is not None and run.done == NOW - timedelta(days=16)
-    crm.calls.clear()
+    crm.asked.clear()
     await sync.full(days=30)
-    assert crm.calls[:3] == ["dictionaries", "created 02-13", "updated 02-13"]
-    assert store.orders == crm.data
+    assert calls(crm)[:3] == ["dictionaries", "created 02-13", "updated 02-13"]
+    assert store.orders == crm.by_id
 
 
 async def test_a_longer_full_sync_than_the_interrupted_one_starts_afresh() -> None:
-    crm, store = ListCrm(shop(), fail_at=6), InMemorySalesStore()
+    crm, store = shop_crm(shop(), fail_at=6), InMemorySalesStore()
     sync = SyncService(crm, store, FixedClock(NOW))
     with pytest.raises(CrmUnavailable):
         await sync.full(days=30)
-    crm.calls.clear()
+    crm.asked.clear()
     await sync.full(days=60)
-    assert crm.calls[:2] == ["dictionaries", "created 12-31"]
+    assert calls(crm)[:2] == ["dictionaries", "created 12-31"]
 
 
 async def test_incremental_rereads_the_dictionaries_only_when_stale() -> None:
-    crm, store = ListCrm(shop()), InMemorySalesStore()
+    crm, store = shop_crm(shop()), InMemorySalesStore()
     clock = FixedClock(NOW)
     sync = SyncService(crm, store, clock)
     await sync.full(days=30)
-    crm.calls.clear()
+    crm.asked.clear()
     clock.advance(timedelta(minutes=5))
     await sync.incremental()
-    assert "dictionaries" not in crm.calls and len(crm.calls) == 2
+    assert "dictionaries" not in calls(crm) and len(calls(crm)) == 2
     clock.advance(timedelta(minutes=30))
     await sync.incremental()
-    assert crm.calls.count("dictionaries") == 1
+    assert calls(crm).count("dictionaries") == 1
 
 
 async def test_incremental_advances_the_checkpoint_to_the_newest_update_received() -> None:
-    crm, store = ListCrm(shop()), InMemorySalesStore()
+    crm, store = shop_crm(shop()), InMemorySalesStore()
     clock = FixedClock(NOW)
     sync = SyncService(crm, store, clock)
     await sync.full(days=30)
     clock.advance(timedelta(hours=2))
-    crm.data[7] = attrs.evolve(crm.data[7], grand_total=Decimal(1), updated_at=NOW + timedelta(hours=1))
+    crm.by_id[7] = attrs.evolve(crm.by_id[7], grand_total=Decimal(1), updated_at=NOW + timedelta(hours=1))
     report = await sync.incremental()
     assert report.updated == 1 and store.orders[7].grand_total == 1
     assert store.get_meta(CHECKPOINT_KEY) == (NOW + timedelta(hours=1)).isoformat()
@@ -184,19 +170,19 @@ async def test_incremental_advances_the_checkpoint_to_the_newest_update_received
 
 
 async def test_skipped_records_are_not_taken_for_deletions() -> None:
-    crm, store = ListCrm(shop()), InMemorySalesStore()
+    crm, store = shop_crm(shop()), InMemorySalesStore()
     sync = SyncService(crm, store, FixedClock(NOW))
     await sync.full(days=30)
-    crm.skipped[5] = "5: unparseable ordered_at 'x'"
+    crm.unreadable[5] = "unparseable ordered_at 'x'"
     report = await sync.full(days=30)
     assert report.removed == 0 and report.skipped >= 1 and 5 in store.orders
-    assert not any(c.startswith("search") for c in crm.calls)
+    assert not any(c.startswith("search") for c in calls(crm))
 
 
 async def test_deleted_orders_are_looked_up_then_removed() -> None:
-    crm, store = ListCrm(shop()), InMemorySalesStore()
+    crm, store = shop_crm(shop()), InMemorySalesStore()
     sync = SyncService(crm, store, FixedClock(NOW))
     await sync.full(days=30)
-    del crm.data[3]
+    del crm.by_id[3]
     report = await sync.full(days=30)
-    assert report.removed == 1 and store.orders == crm.data and "search 3" in crm.calls
+    assert report.removed == 1 and store.orders == crm.by_id and "search 3" in calls(crm)

@@ -9,10 +9,10 @@ import pytest
 from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.users import InMemoryUserStore
 from ksales.domain.access import Decision, RequestOutcome
-from ksales.domain.errors import NotFound
+from ksales.domain.errors import NotAllowed, NotFound
 from ksales.domain.periods import PeriodKind
 from ksales.domain.users import User, UserSettings, UserStatus
-from ksales.services.access import AccessService, NotAllowed
+from ksales.services.access import AccessService
 
 ADMIN = 1
 T0 = datetime(2026, 11, 18, 9, tzinfo=UTC)

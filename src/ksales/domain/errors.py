@@ -78,3 +78,17 @@ class StoreUnavailable(StoreError):
 
 class StoreLocked(StoreError):
     """Another process owns the store."""
+
+
+@define
+class NotAllowed(KsalesError):
+    """The user may not do this."""
+
+    message: str = "only admins may do that"
+
+
+@define
+class BackupError(KsalesError):
+    """A backup cannot be written, read or restored."""
+
+    message: str

@@ -274,8 +274,8 @@ def _report(container: Container, args: argparse.Namespace) -> int:
 
 def _backup(container: Container, args: argparse.Namespace) -> int:
     from ksales.adapters.system.lock import DataDirLock
-    from ksales.domain.errors import StoreLocked
-    from ksales.services.backup import BackupError, create_backup, latest_backup
+    from ksales.domain.errors import BackupError, StoreLocked
+    from ksales.services.backup import create_backup, latest_backup
 
     settings = container.settings()
     backups = settings.data_dir / "backups"

@@ -29,11 +29,25 @@ class TimeWindow:
 
 
 @frozen
+class SkippedRecord:
+    """An order record the CRM sent that could not be read; `order_id` names it when its id was readable.
+
+    The id is what keeps an unreadable but existing order from being taken for a deleted one.
+    """
+
+    order_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{'?' if self.order_id is None else self.order_id}: {self.reason}"
+
+
+@frozen
 class OrderPage:
-    """One page of orders; `skipped` names the records that could not be read (by id where known)."""
+    """One page of orders, and the records of that page that could not be read."""
 
     orders: tuple[Order, ...]
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[SkippedRecord, ...] = ()
 
 
 @frozen

@@ -8,18 +8,10 @@ from attrs import evolve, frozen
 
 from ksales.domain import access
 from ksales.domain.access import Decision, RequestOutcome
-from ksales.domain.errors import KsalesError, NotFound
+from ksales.domain.errors import NotAllowed, NotFound
 from ksales.domain.users import User, UserSettings, UserStatus
 from ksales.ports.clock import Clock
 from ksales.ports.users import UserStore
-
-
-class NotAllowed(KsalesError):
-    """The user may not do this."""
-
-    def __init__(self, message: str = "only admins may do that") -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @frozen

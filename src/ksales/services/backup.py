@@ -7,35 +7,19 @@ import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from attrs import frozen
 
-from ksales.domain.errors import KsalesError
+from ksales.domain.errors import BackupError
+from ksales.ports.backup import BackupableUsers, ExportableStore
 from ksales.ports.clock import Clock
+from ksales.ports.store import SalesStore
+from ksales.ports.users import UserStore
 
 MANIFEST = "manifest.json"
 BEFORE_RESTORE = ".before-restore"
 ANALYTICS_DIR = "analytics"
 USERS_FILE = "users.sqlite3"
-
-
-@runtime_checkable
-class ExportableStore(Protocol):
-    def export_to(self, directory: Path) -> None: ...
-
-    def order_count(self) -> int: ...
-
-
-@runtime_checkable
-class BackupableUsers(Protocol):
-    def backup_to(self, path: Path) -> None: ...
-
-
-class BackupError(KsalesError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @frozen
@@ -66,8 +50,11 @@ def backup_folder(backups: Path, moment: datetime) -> Path:
     return backups / moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def create_backup(store: object, users: object, clock: Clock, backups: Path, version: str) -> Path:
-    """Write `<backups>/<UTC time>/` with both stores; the manifest is written last."""
+def create_backup(store: SalesStore, users: UserStore, clock: Clock, backups: Path, version: str) -> Path:
+    """Write `<backups>/<UTC time>/` with both stores; the manifest is written last.
+
+    Only stores that can copy themselves (`ports.backup`) can be backed up; the in-memory ones cannot.
+    """
     if not isinstance(store, ExportableStore) or not isinstance(users, BackupableUsers):
         raise BackupError(f"{type(store).__name__}/{type(users).__name__} cannot be backed up")
     moment = clock.now().astimezone(UTC)

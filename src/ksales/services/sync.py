@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -50,8 +49,6 @@ CLOCK_SKEW = timedelta(hours=1)
 DICTIONARY_TTL = timedelta(minutes=30)
 #: Stored orders missing from a window are looked up by id (moved, not deleted?) up to this many per window.
 MAX_LOOKUPS = 50
-
-_LEADING_ID = re.compile(r"^\s*(\d+)")
 
 
 @frozen
@@ -323,9 +320,8 @@ class SyncService:
                 found[order.id] = order
             for record in page.skipped:
                 log.warning("skipped an unreadable order record: %s", record)
-                match = _LEADING_ID.match(record)
-                if match:
-                    skipped.add(int(match.group(1)))
+                if record.order_id is not None:
+                    skipped.add(record.order_id)
             report.skipped += len(page.skipped)
         return _Fetched(found, frozenset(skipped - found.keys()))
 

@@ -18,7 +18,7 @@ from ksales.domain.model import (
     Source,
     Status,
 )
-from ksales.ports.crm import OrderPage
+from ksales.ports.crm import OrderPage, SkippedRecord
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,9 @@ class BadRecord(ValueError):
         self.record_id = record_id
         self.reason = reason
 
-    def describe(self) -> str:
-        """`<id>: <reason>` (`?` for a record without a readable id): how `OrderPage.skipped` names it."""
-        return f"{self.record_id if self.record_id is not None else '?'}: {self.reason}"
+    def skipped_record(self) -> SkippedRecord:
+        """How `OrderPage.skipped` names this record."""
+        return SkippedRecord(self.record_id, self.reason)
 
 
 # --- orders -------------------------------------------------------------------------------------
@@ -154,13 +154,13 @@ def _expense(item: Mapping[str, Any]) -> Expense:
 def page_from_keycrm(records: Iterable[Any], statuses: Mapping[int, Status]) -> OrderPage:
     """Every readable order of a page; the others are named in `skipped` and logged."""
     orders: list[Order] = []
-    skipped: list[str] = []
+    skipped: list[SkippedRecord] = []
     for record in records:
         try:
             orders.append(order_from_keycrm(record, statuses))
         except BadRecord as bad:
-            log.warning("skipping KeyCRM order %s", bad.describe())
-            skipped.append(bad.describe())
+            log.warning("skipping KeyCRM order %s", bad.skipped_record())
+            skipped.append(bad.skipped_record())
     return OrderPage(tuple(orders), tuple(skipped))
 
 
