@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from ksales.adapters.memory.users import InMemoryUserStore
 from ksales.adapters.sqlite.users import SqliteUserStore
 from ksales.domain.errors import StoreUnavailable
+from ksales.domain.language import Language
 from ksales.domain.periods import PeriodKind
 from ksales.domain.rules import SalesType
 from ksales.domain.users import User, UserSettings, UserStatus
@@ -36,6 +37,7 @@ settings = st.builds(
     period=st.sampled_from([k for k in PeriodKind if k is not PeriodKind.CUSTOM]),
     milestone_notifications=st.booleans(),
     digest_hour=st.none() | st.integers(0, 23),
+    language=st.none() | st.sampled_from(Language),
 )
 users = st.builds(
     User,

@@ -25,6 +25,8 @@ SHOP_ENV = {
     "KSALES_CANCELED_STATUS_IDS": "42",
     "KSALES_SYNC_INTERVAL": "0",
     "KSALES_MILESTONES_DAILY": "1000,2000,5000",
+    # The assertions read English; tests of the Ukrainian texts ask for it.
+    "KSALES_LANGUAGE": "en",
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.users import InMemoryUserStore
+from ksales.domain.language import Language
 from ksales.domain.users import UserStatus
 from ksales.entrypoints.bot import texts
 from ksales.entrypoints.container import Container
@@ -49,6 +50,7 @@ def bot(
         admin_user_ids=frozenset({ADMIN.id, SECOND_ADMIN.id}),
         data_dir=tmp_path_factory.mktemp("bot-access"),
         timezone=KYIV,
+        language=Language.EN,
     )
     container = on_fakes(Container(settings=settings), clock=FixedClock(NOW), users=users)
     runner = BotThread(container).start()

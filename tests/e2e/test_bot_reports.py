@@ -16,6 +16,7 @@ from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.crm import InMemoryCrm
 from ksales.adapters.memory.store import InMemorySalesStore
 from ksales.adapters.sqlite.users import SqliteUserStore
+from ksales.domain.language import Language
 from ksales.domain.model import (
     Buyer,
     Category,
@@ -131,6 +132,7 @@ def bot(
         milestones_weekly=(Decimal(100_000),),
         milestones_monthly=(Decimal(1_000_000),),
         dashboard_url="https://shop.example.com/dashboard",
+        language=Language.EN,
     )
     users = SqliteUserStore(data / "users.sqlite3")
     crm = FailingOn666(ORDERS, DICTIONARIES)

@@ -9,6 +9,8 @@ import pytest
 from ksales.domain.errors import InvalidPeriod
 from ksales.domain.periods import Period, PeriodKind
 from ksales.entrypoints.bot import ranges
+from ksales.ports.language import Translator
+from tests.i18n import EN, UK, plain
 
 TODAY = date(2026, 11, 18)
 
@@ -53,6 +55,24 @@ def test_custom_tokens_round_trip_and_fit_in_button_data() -> None:
 
 
 def test_descriptions() -> None:
-    assert ranges.describe(Period.named("today", TODAY)) == "Today (18.11.2026)"
-    assert ranges.describe(Period.named("last_week", TODAY)) == "Last week (09.11.2026 – 15.11.2026)"
-    assert ranges.describe(Period.custom(date(2026, 1, 1), date(2026, 1, 2))) == "01.01.2026 – 02.01.2026"
+    assert plain(ranges.describe(EN, Period.named("today", TODAY))) == "Today (Nov 18, 2026)"
+    assert plain(ranges.describe(EN, Period.named("last_week", TODAY))) == "Last week (Nov 9 – 15, 2026)"
+    assert plain(ranges.describe(EN, Period.custom(date(2026, 1, 1), date(2026, 1, 2)))) == "Jan 1 – 2, 2026"
+
+
+def test_descriptions_in_ukrainian() -> None:
+    assert ranges.describe(UK, Period.named("today", TODAY)) == "Сьогодні (18 лист. 2026\u202fр.)"
+    assert (
+        ranges.describe(UK, Period.named("last_week", TODAY)) == "Минулий тиждень (9–15 лист. 2026\u202fр.)"
+    )
+
+
+@pytest.mark.parametrize("translator", [EN, UK], ids=["en", "uk"])
+def test_bad_ranges_explain_themselves_in_the_readers_language(translator: Translator) -> None:
+    with pytest.raises(ranges.UnreadableRange) as refused:
+        ranges.parse_range("15.11.2026-01.11.2026")
+    explained = refused.value.explain(translator)
+    assert explained == translator.gettext("The range starts after it ends.") + " " + translator.gettext(
+        ranges.RANGE_HELP
+    )
+    assert ("починається" in explained) is (translator is UK)

@@ -12,6 +12,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KSALES_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("KEYCRM_API_KEY", raising=False)
+    monkeypatch.setenv("KSALES_LANGUAGE", "en")
     return tmp_path / "data"
 
 

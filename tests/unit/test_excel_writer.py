@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ksales.adapters.excel.writer import SHEETS, OpenpyxlReportWriter
 from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.store import InMemorySalesStore
+from ksales.domain.language import Language
 from ksales.domain.milestones import MilestoneConfig
 from ksales.domain.model import (
     Buyer,
@@ -36,6 +37,7 @@ from ksales.domain.rules import Rules
 from ksales.ports.store import OrderChanges
 from ksales.services.analytics import AnalyticsService
 from ksales.services.params import ReportRequest
+from tests.i18n import CATALOG
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -83,7 +85,9 @@ def bundle() -> ReportBundle:
 
 @pytest.fixture(scope="module")
 def book(bundle: ReportBundle) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(OpenpyxlReportWriter(currency="UAH").write(bundle)))
+    return openpyxl.load_workbook(
+        io.BytesIO(OpenpyxlReportWriter(CATALOG, currency="UAH").write(bundle, Language.EN))
+    )
 
 
 def rows(sheet: Worksheet) -> list[tuple[object, ...]]:
@@ -158,7 +162,7 @@ def test_an_empty_period_still_makes_a_valid_workbook(bundle: ReportBundle) -> N
         store, Rules(), MilestoneConfig(), FixedClock(datetime(2026, 1, 1, tzinfo=KYIV))
     )
     empty = analytics.bundle(ReportRequest(Period.named("today", date(2026, 1, 1))))
-    book = openpyxl.load_workbook(io.BytesIO(OpenpyxlReportWriter().write(empty)))
+    book = openpyxl.load_workbook(io.BytesIO(OpenpyxlReportWriter(CATALOG).write(empty, Language.EN)))
     assert rows(book["Products"]) == [
         ("Product", "Product id", "Quantity", "Revenue", "Share of quantity"),
         ("Total", None, 0, 0, None),
@@ -171,7 +175,7 @@ def test_libreoffice_opens_and_converts_it(bundle: ReportBundle, tmp_path: Path)
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     source = tmp_path / "report.xlsx"
-    source.write_bytes(OpenpyxlReportWriter().write(bundle))
+    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(bundle, Language.EN))
     profile = (tmp_path / "profile").as_uri()
     result = subprocess.run(
         [
@@ -193,3 +197,48 @@ def test_libreoffice_opens_and_converts_it(bundle: ReportBundle, tmp_path: Path)
     csv = (tmp_path / "report.csv").read_text()
     assert "Revenue" in csv
     assert "2026.49" in csv.replace(",", "").replace(" ", "")
+
+
+UKRAINIAN_SHEETS = ["Підсумок", "По днях", "Джерела", "Товари", "Категорії", "Бренди", "Витрати"]
+
+
+def test_the_workbook_speaks_the_requesters_language(bundle: ReportBundle) -> None:
+    content = OpenpyxlReportWriter(CATALOG, currency="UAH").write(bundle, Language.UK)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == UKRAINIAN_SHEETS
+    assert rows(book["Підсумок"])[0] == ("Показник", "Значення")
+    assert ("Тип продажів", "Роздріб") in rows(book["Підсумок"])
+    products = rows(book["Товари"])
+    assert products[0] == ("Товар", "ID товару", "Кількість", "Виторг", "Частка за кількістю")
+    assert products[-1][0] == "Разом"
+    assert book["По днях"]["A2"].number_format == "dd.mm.yyyy"
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_ukrainian_sheet_names(bundle: ReportBundle, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = tmp_path / "звіт.xlsx"
+    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(bundle, Language.UK))
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    resaved = openpyxl.load_workbook(out / "звіт.xlsx")
+    assert resaved.sheetnames == UKRAINIAN_SHEETS
+    assert rows(resaved["Товари"])[-1][0] == "Разом"

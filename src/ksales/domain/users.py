@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from attrs import evolve, frozen
 
+from ksales.domain.language import Language
 from ksales.domain.periods import PeriodKind
 from ksales.domain.rules import SalesType
 
@@ -27,6 +28,8 @@ class UserSettings:
     period: PeriodKind = PeriodKind.TODAY
     milestone_notifications: bool = True
     digest_hour: int | None = None
+    #: None until chosen (or read from Telegram's language_code): the bot then speaks KSALES_LANGUAGE.
+    language: Language | None = None
 
 
 @frozen
@@ -47,6 +50,12 @@ class User:
     @property
     def is_approved(self) -> bool:
         return self.status is UserStatus.APPROVED
+
+    def speaking(self, language: Language | None) -> User:
+        """This user with `language` as their language, unless they already have one."""
+        if language is None or self.settings.language is not None:
+            return self
+        return evolve(self, settings=evolve(self.settings, language=language))
 
     def request_access(self, at: datetime) -> User:
         return evolve(self, status=UserStatus.PENDING, requested_at=at)

@@ -15,12 +15,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ksales import __version__
+from ksales.adapters.babel import BabelCatalog
 from ksales.domain.errors import ConfigError, KsalesError
+from ksales.domain.language import Language
+from ksales.domain.names import VALUE_NAMES
+from ksales.domain.results import SourceRow, Summary
 from ksales.entrypoints.container import Container, build_container
-from ksales.entrypoints.formatting import money, pct
 from ksales.entrypoints.logs import configure_logging
 from ksales.entrypoints.serialize import to_json
 from ksales.entrypoints.settings import Settings
+from ksales.ports.language import Translator
 from ksales.services.sync import SyncProgress
 
 log = logging.getLogger("ksales")
@@ -81,24 +85,32 @@ def _parser() -> argparse.ArgumentParser:
 OWNERS = frozenset({"serve", "sync", "bot", "demo", "restore"})
 
 
+def _fallback_translator() -> Translator:
+    """KSALES_LANGUAGE as far as it reads, for the error that the settings themselves cannot be read."""
+    language = Language.from_tag(os.environ.get("KSALES_LANGUAGE")) or Language.UK
+    return BabelCatalog().translator(language)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
-        print(f"ksales: configuration error: {exc}", file=sys.stderr)
+        t = _fallback_translator()
+        print("ksales: " + t.gettext("configuration error: {error}", error=exc), file=sys.stderr)
         return 2
     configure_logging(settings)
     container = build_container(settings)
+    t = container.catalog().translator(settings.language)
     try:
         if args.command in OWNERS:
             container.data_dir_lock()
         return int(COMMANDS[args.command](container, args) or 0)
     except KsalesError as exc:
-        print(f"ksales: {exc}", file=sys.stderr)
+        print("ksales: " + t.gettext("error: {error}", error=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("ksales: stopped", file=sys.stderr)
+        print("ksales: " + t.gettext("stopped"), file=sys.stderr)
         return 130
     finally:
         container.shutdown_resources()
@@ -229,47 +241,73 @@ def _report(container: Container, args: argparse.Namespace) -> int:
         if (value := getattr(args, key)) is not None
     }
     request = analytics.parse(params)
+    settings = container.settings()
+    t = container.catalog().translator(settings.language)
     if args.xlsx is not None:
-        args.xlsx.write_bytes(container.report_writer().write(analytics.bundle(request)))
-        print(f"wrote {args.xlsx}")
+        args.xlsx.write_bytes(container.report_writer().write(analytics.bundle(request), settings.language))
+        print(t.gettext("wrote {path}", path=args.xlsx))
         return 0
     summary = analytics.summary(request)
     if args.json:
         print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
         return 0
-    currency = container.settings().currency
+    for line in report_lines(t, summary, analytics.sources_breakdown(request).sources, settings.currency):
+        print(line)
+    return 0
+
+
+def report_lines(t: Translator, summary: Summary, sources: Sequence[SourceRow], currency: str) -> list[str]:
+    """`ksales report` as text in KSALES_LANGUAGE."""
     period = summary.period
-    print(f"Sales {period.start} … {period.end} ({period.kind.value}), {summary.filters.sales_type.value}")
+    lines = [
+        t.gettext(
+            "Sales {range} ({period}), {sales_type}",
+            range=t.date_range(period.start, period.end),
+            period=t.gettext(VALUE_NAMES[period.kind]),
+            sales_type=t.gettext(VALUE_NAMES[summary.filters.sales_type]),
+        )
+    ]
+    returns = t.ngettext(
+        "{count} order, {amount}",
+        "{count} orders, {amount}",
+        summary.returns.orders,
+        count=t.number(summary.returns.orders),
+        amount=t.money(summary.returns.revenue, currency),
+    )
     rows = [
-        ("Revenue", money(summary.revenue, currency, 2)),
-        ("Orders", str(summary.orders)),
-        ("Average check", money(summary.avg_check, currency, 2)),
-        ("Returns", f"{summary.returns.orders} orders, {money(summary.returns.revenue, currency, 2)}"),
+        (t.gettext("Revenue"), t.money(summary.revenue, currency)),
+        (t.gettext("Orders"), t.number(summary.orders)),
+        (t.gettext("Average check"), t.money(summary.avg_check, currency)),
+        (t.gettext("Returns"), returns),
     ]
     if summary.comparison is not None:
         c = summary.comparison
-        rows.append(
-            (
-                "Compared with",
-                f"{c.start} … {c.end}: {money(c.revenue, currency, 2)} "
-                f"({pct(c.revenue_change_pct, signed=True)} revenue)",
-            )
+        compared = t.gettext(
+            "{range}: {amount} ({change} revenue)",
+            range=t.date_range(c.start, c.end),
+            amount=t.money(c.revenue, currency),
+            change=t.percent(c.revenue_change_pct, signed=True),
         )
+        rows.append((t.gettext("Compared with"), compared))
     m = summary.milestones
     if m.kind is not None:
-        state = (
-            f"next {money(m.next, currency)} ({pct(m.progress_pct)})" if m.next else "every threshold reached"
-        )
-        rows.append((f"Milestone ({m.kind.value})", state))
-    for label, value in rows:
-        print(f"  {label:<22} {value}")
-    sources = analytics.sources_breakdown(request).sources
+        if m.next:
+            state = t.gettext(
+                "next {amount} ({progress})",
+                amount=t.money(m.next, currency),
+                progress=t.percent(m.progress_pct),
+            )
+        else:
+            state = t.gettext("every threshold reached")
+        rows.append((t.gettext("Milestone ({kind})", kind=t.gettext(VALUE_NAMES[m.kind])), state))
+    width = max(22, *(len(label) + 1 for label, _value in rows))
+    lines += [f"  {label:<{width}} {value}" for label, value in rows]
     if sources:
-        print("  Sources:")
+        lines.append("  " + t.gettext("Sources:"))
         for s in sources:
-            revenue = money(s.revenue, currency, 2)
-            print(f"    {s.name[:24]:<24} {s.orders:>6}  {revenue:>18}  {pct(s.share_pct):>7}")
-    return 0
+            revenue, share = t.money(s.revenue, currency), t.percent(s.share_pct)
+            lines.append(f"    {s.name[:24]:<24} {s.orders:>6}  {revenue:>18}  {share:>7}")
+    return lines
 
 
 def _backup(container: Container, args: argparse.Namespace) -> int:

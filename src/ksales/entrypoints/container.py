@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
+from ksales.adapters.babel import BabelCatalog
 from ksales.adapters.system.clock import SystemClock
 from ksales.adapters.system.lock import DataDirLock
 from ksales.domain.errors import ConfigError
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from ksales.entrypoints.web.auth import Auth
     from ksales.ports.clock import Clock
     from ksales.ports.crm import Crm
+    from ksales.ports.language import Catalog
     from ksales.ports.report import ReportWriter
     from ksales.ports.store import SalesStore
     from ksales.ports.telegram import BotIdentity
@@ -101,10 +103,10 @@ def make_crm(settings: Settings, clock: Clock, health: Health) -> Crm:
     )
 
 
-def make_report_writer(settings: Settings) -> ReportWriter:
+def make_report_writer(settings: Settings, catalog: Catalog) -> ReportWriter:
     from ksales.adapters.excel.writer import OpenpyxlReportWriter
 
-    return OpenpyxlReportWriter(currency=settings.currency)
+    return OpenpyxlReportWriter(catalog=catalog, currency=settings.currency)
 
 
 def make_bot_identity(settings: Settings) -> BotIdentity | None:
@@ -149,6 +151,9 @@ class Container(containers.DeclarativeContainer):
     admin_ids = providers.Callable(lambda s: s.admin_user_ids, settings)
     bot_token = providers.Callable(require_bot_token, settings)
     health = providers.Singleton(Health)
+    #: Every language's messages and formats (the compiled catalogs in ksales/locale).
+    catalog: providers.Provider[Catalog] = providers.Singleton(BabelCatalog)
+    language = providers.Callable(lambda s: s.language, settings)
     #: How long the bot waits between tries to reach Telegram.
     bot_backoff = providers.Object(Backoff(first=1.0, cap=300.0))
 
@@ -159,7 +164,9 @@ class Container(containers.DeclarativeContainer):
     user_store: providers.Provider[UserStore] = providers.Resource(open_user_store, settings)
     crm: providers.Provider[Crm] = providers.Singleton(make_crm, settings, clock, health)
     demo_crm = providers.Factory(make_demo_crm, settings, clock)
-    report_writer: providers.Provider[ReportWriter] = providers.Singleton(make_report_writer, settings)
+    report_writer: providers.Provider[ReportWriter] = providers.Singleton(
+        make_report_writer, settings, catalog
+    )
     bot_identity = providers.Singleton(make_bot_identity, settings)
 
     analytics = providers.Factory(
@@ -184,6 +191,8 @@ class Container(containers.DeclarativeContainer):
         currency=providers.Callable(lambda s: s.currency, settings),
         timezone=providers.Callable(lambda s: s.timezone, settings),
         dashboard_url=providers.Callable(lambda s: s.dashboard_url, settings),
+        catalog=catalog,
+        language=language,
     )
 
 

@@ -9,6 +9,7 @@ from attrs import evolve, frozen
 from ksales.domain import access
 from ksales.domain.access import Decision, RequestOutcome
 from ksales.domain.errors import NotAllowed, NotFound
+from ksales.domain.language import Language
 from ksales.domain.users import User, UserSettings, UserStatus
 from ksales.ports.clock import Clock
 from ksales.ports.users import UserStore
@@ -42,23 +43,35 @@ class AccessService:
         """Whether this user may perform the action (a command name or a button kind)."""
         return access.may(action, self.user(user_id), is_admin=self.is_admin(user_id))
 
-    def seen(self, user_id: int, username: str | None, full_name: str | None) -> User | None:
-        """Record a known user's activity (and current names); strangers are not stored until they ask."""
+    def seen(
+        self, user_id: int, username: str | None, full_name: str | None, language: Language | None = None
+    ) -> User | None:
+        """Record a known user's activity (and current names); strangers are not stored until they ask.
+
+        `language` (Telegram's) becomes the user's language when they have none yet.
+        """
         user = self.user(user_id)
         if user is None:
             return None
         user = evolve(user, username=username, full_name=full_name, last_active_at=self.clock.now())
+        user = user.speaking(language)
         self.users.save(user)
         return user
 
-    def request_access(self, user_id: int, username: str | None, full_name: str | None) -> RequestOutcome:
+    def request_access(
+        self,
+        user_id: int,
+        username: str | None,
+        full_name: str | None,
+        language: Language | None = None,
+    ) -> RequestOutcome:
         user = self.user(user_id)
         outcome = access.request_outcome(user)
         if outcome is not RequestOutcome.REQUESTED:
             return outcome
         now = self.clock.now()
         base = user or User(user_id, UserStatus.PENDING)
-        base = evolve(base, username=username, full_name=full_name, last_active_at=now)
+        base = evolve(base, username=username, full_name=full_name, last_active_at=now).speaking(language)
         self.users.save(base.request_access(now))
         return RequestOutcome.REQUESTED
 

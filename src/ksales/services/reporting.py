@@ -7,6 +7,7 @@ from datetime import date
 from attrs import frozen
 
 from ksales.domain.filters import Filters
+from ksales.domain.language import Language
 from ksales.domain.model import Source
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.ranking import RankBy
@@ -50,15 +51,17 @@ class ReportingService:
         request = ReportRequest(period, Filters(sales_type=sales_type, source_id=source_id))
         return self.analytics.top_products(request, limit=limit, by=RankBy.QUANTITY)
 
-    def workbook(self, period: Period, sales_type: SalesType) -> Workbook:
+    def workbook(self, period: Period, sales_type: SalesType, language: Language) -> Workbook:
+        """The Excel report, its sheet names and headings in `language`."""
         bundle = self.analytics.bundle(ReportRequest(period, Filters(sales_type=sales_type)))
         name = f"ksales_{period.start.isoformat()}_{period.end.isoformat()}.xlsx"
-        return Workbook(name, self.writer.write(bundle))
+        return Workbook(name, self.writer.write(bundle, language))
 
     def sources(self) -> list[Source]:
         return self.analytics.sources()
 
     def source_name(self, source_id: int | None) -> str | None:
+        """The source's name; None for no source, or one the store does not know."""
         if source_id is None:
             return None
-        return next((s.name for s in self.sources() if s.id == source_id), f"Source {source_id}")
+        return next((s.name for s in self.sources() if s.id == source_id), None)

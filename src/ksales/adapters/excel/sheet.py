@@ -30,6 +30,16 @@ class Kind(Enum):
 
 
 @frozen
+class Labels:
+    """The words and the date format a sheet uses, in the reader's language."""
+
+    metric: str = "Metric"
+    value: str = "Value"
+    total: str = "Total"
+    date_format: str = "yyyy-mm-dd"
+
+
+@frozen
 class Column:
     title: str
     kind: Kind = Kind.TEXT
@@ -41,14 +51,14 @@ def money_format(currency: str) -> str:
     return f'#,##0.00 "{symbol}";-#,##0.00 "{symbol}"'
 
 
-def number_format(kind: Kind, currency: str) -> str:
+def number_format(kind: Kind, currency: str, date_format: str = "yyyy-mm-dd") -> str:
     return {
         Kind.TEXT: "General",
         Kind.INTEGER: "#,##0",
         Kind.QUANTITY: "#,##0.###",
         Kind.MONEY: money_format(currency),
         Kind.PERCENT: "0.00%",
-        Kind.DATE: "yyyy-mm-dd",
+        Kind.DATE: date_format,
     }[kind]
 
 
@@ -80,8 +90,7 @@ def write_table(
     columns: Sequence[Column],
     rows: Sequence[Sequence[Any]],
     currency: str,
-    *,
-    totals_label: str = "Total",
+    labels: Labels = Labels(),
 ) -> None:
     """Header in row 1, data below, and a totals row when any column is summed."""
     sheet.append([c.title for c in columns])
@@ -99,13 +108,13 @@ def write_table(
                 totals.append(sum((Decimal(r[index] or 0) for r in rows), Decimal(0)))
             else:
                 totals.append(None)
-        totals[0] = totals_label if totals[0] is None else totals[0]
+        totals[0] = labels.total if totals[0] is None else totals[0]
         sheet.append(totals)
         for cell in sheet[last + 1]:
             cell.font = TOTAL_FONT
             cell.border = TOTAL_BORDER
     for index, column in enumerate(columns, start=1):
-        fmt = number_format(column.kind, currency)
+        fmt = number_format(column.kind, currency, labels.date_format)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.number_format = fmt
         widest = max([len(column.title) + 2] + [_display_width(r[index - 1], column.kind) for r in rows])
@@ -114,16 +123,20 @@ def write_table(
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
 
 
-def write_pairs(sheet: Worksheet, pairs: Sequence[tuple[str, Any, Kind]], currency: str) -> None:
+def write_pairs(
+    sheet: Worksheet, pairs: Sequence[tuple[str, Any, Kind]], currency: str, labels: Labels = Labels()
+) -> None:
     """A two-column Metric / Value table where every row has its own format."""
-    sheet.append(["Metric", "Value"])
+    sheet.append([labels.metric, labels.value])
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for label, value, kind in pairs:
         sheet.append([label, cell_value(value, kind)])
-        sheet.cell(row=sheet.max_row, column=2).number_format = number_format(kind, currency)
+        sheet.cell(row=sheet.max_row, column=2).number_format = number_format(
+            kind, currency, labels.date_format
+        )
     sheet.column_dimensions["A"].width = max(len(p[0]) for p in pairs) + 4 if pairs else 20
     sheet.column_dimensions["B"].width = max([18] + [_display_width(v, k) + 2 for _, v, k in pairs])
     sheet.freeze_panes = "A2"

@@ -1,77 +1,114 @@
-"""The Excel report: one workbook per period and filter state, every figure from a ReportBundle."""
+"""The Excel report: one workbook per period and filter state, every figure from a ReportBundle.
+
+Sheet names, headings, labels and the totals row are catalog messages, translated for the requester.
+"""
 
 from __future__ import annotations
 
 from io import BytesIO
 from typing import Any
 
+import attrs
 from openpyxl import Workbook
 
-from ksales.adapters.excel.sheet import Column, Kind, write_pairs, write_table
+from ksales.adapters.excel.sheet import Column, Kind, Labels, write_pairs, write_table
+from ksales.domain.language import N_, Language
+from ksales.domain.names import VALUE_NAMES
 from ksales.domain.results import ReportBundle
+from ksales.ports.language import Catalog, Translator
 
-SHEETS = ("Summary", "Daily", "Sources", "Products", "Categories", "Brands", "Expenses")
+SUMMARY, DAILY, SOURCES, PRODUCTS, CATEGORIES, BRANDS, EXPENSES = SHEETS = (
+    N_("Summary"),
+    N_("Daily"),
+    N_("Sources"),
+    N_("Products"),
+    N_("Categories"),
+    N_("Brands"),
+    N_("Expenses"),
+)
 
 
-def summary_pairs(bundle: ReportBundle) -> list[tuple[str, Any, Kind]]:
+def summary_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, Kind]]:
     s, profit, filters = bundle.summary, bundle.profit, bundle.summary.filters
+    _ = t.gettext
     pairs: list[tuple[str, Any, Kind]] = [
-        ("Period start", s.period.start, Kind.DATE),
-        ("Period end", s.period.end, Kind.DATE),
-        ("Period", s.period.kind.value, Kind.TEXT),
-        ("Sales type", filters.sales_type.value, Kind.TEXT),
+        (_("Period start"), s.period.start, Kind.DATE),
+        (_("Period end"), s.period.end, Kind.DATE),
+        (_("Period"), _(VALUE_NAMES[s.period.kind]), Kind.TEXT),
+        (_("Sales type"), _(VALUE_NAMES[filters.sales_type]), Kind.TEXT),
     ]
     if filters.source_id is not None:
-        pairs.append(("Source id", filters.source_id, Kind.INTEGER))
+        pairs.append((_("Source id"), filters.source_id, Kind.INTEGER))
     if filters.category_id is not None:
-        pairs.append(("Category id", filters.category_id, Kind.INTEGER))
+        pairs.append((_("Category id"), filters.category_id, Kind.INTEGER))
     if filters.brand is not None:
-        pairs.append(("Brand", filters.brand, Kind.TEXT))
+        pairs.append((_("Brand"), filters.brand, Kind.TEXT))
     pairs += [
-        ("Revenue", s.revenue, Kind.MONEY),
-        ("Orders", s.orders, Kind.INTEGER),
-        ("Average check", s.avg_check, Kind.MONEY),
-        ("Returns (orders)", s.returns.orders, Kind.INTEGER),
-        ("Returns (revenue)", s.returns.revenue, Kind.MONEY),
-        ("Expenses", profit.expenses, Kind.MONEY),
-        ("Gross profit", profit.gross_profit, Kind.MONEY),
-        ("Margin", profit.margin_pct, Kind.PERCENT),
-        ("Unbranded revenue", bundle.brands.metrics.unbranded_revenue, Kind.MONEY),
+        (_("Revenue"), s.revenue, Kind.MONEY),
+        (_("Orders"), s.orders, Kind.INTEGER),
+        (_("Average check"), s.avg_check, Kind.MONEY),
+        (_("Returns (orders)"), s.returns.orders, Kind.INTEGER),
+        (_("Returns (revenue)"), s.returns.revenue, Kind.MONEY),
+        (_("Expenses"), profit.expenses, Kind.MONEY),
+        (_("Gross profit"), profit.gross_profit, Kind.MONEY),
+        (_("Margin"), profit.margin_pct, Kind.PERCENT),
+        (_("Unbranded revenue"), bundle.brands.metrics.unbranded_revenue, Kind.MONEY),
     ]
     c = s.comparison
     if c is not None:
         pairs += [
-            ("Comparison start", c.start, Kind.DATE),
-            ("Comparison end", c.end, Kind.DATE),
-            ("Comparison revenue", c.revenue, Kind.MONEY),
-            ("Comparison orders", c.orders, Kind.INTEGER),
-            ("Comparison average check", c.avg_check, Kind.MONEY),
-            ("Revenue change", c.revenue_change_pct, Kind.PERCENT),
-            ("Orders change", c.orders_change_pct, Kind.PERCENT),
+            (_("Comparison start"), c.start, Kind.DATE),
+            (_("Comparison end"), c.end, Kind.DATE),
+            (_("Comparison revenue"), c.revenue, Kind.MONEY),
+            (_("Comparison orders"), c.orders, Kind.INTEGER),
+            (_("Comparison average check"), c.avg_check, Kind.MONEY),
+            (_("Revenue change"), c.revenue_change_pct, Kind.PERCENT),
+            (_("Orders change"), c.orders_change_pct, Kind.PERCENT),
         ]
     m = s.milestones
     if m.kind is not None:
         pairs += [
-            ("Milestones", m.kind.value, Kind.TEXT),
-            ("Milestones reached", len(m.reached), Kind.INTEGER),
-            ("Next milestone", m.next, Kind.MONEY),
-            ("Progress to next", m.progress_pct, Kind.PERCENT),
+            (_("Milestones"), _(VALUE_NAMES[m.kind]), Kind.TEXT),
+            (_("Milestones reached"), len(m.reached), Kind.INTEGER),
+            (_("Next milestone"), m.next, Kind.MONEY),
+            (_("Progress to next"), m.progress_pct, Kind.PERCENT),
         ]
     return pairs
 
 
 class OpenpyxlReportWriter:
-    """Implements `ReportWriter` with openpyxl."""
+    """Implements `ReportWriter` with openpyxl; `catalog` gives each requester's language."""
 
-    def __init__(self, currency: str = "UAH") -> None:
+    def __init__(self, catalog: Catalog, currency: str = "UAH") -> None:
+        self.catalog = catalog
         self.currency = currency
+
+    def write(self, bundle: ReportBundle, language: Language) -> bytes:
+        return _Book(self.catalog.translator(language), self.currency).write(bundle)
+
+
+class _Book:
+    """One workbook being written in one language."""
+
+    def __init__(self, t: Translator, currency: str) -> None:
+        self.t = t
+        self.currency = currency
+        self.labels = Labels(
+            metric=t.gettext("Metric"),
+            value=t.gettext("Value"),
+            total=t.gettext("Total"),
+            date_format="dd.mm.yyyy" if t.language is Language.UK else "yyyy-mm-dd",
+        )
+
+    def sheet(self, book: Workbook, name: str) -> Any:
+        return book.create_sheet(self.t.gettext(name))
 
     def write(self, bundle: ReportBundle) -> bytes:
         book = Workbook()
         summary = book.active
         assert summary is not None
-        summary.title = SHEETS[0]
-        write_pairs(summary, summary_pairs(bundle), self.currency)
+        summary.title = self.t.gettext(SUMMARY)
+        write_pairs(summary, summary_pairs(bundle, self.t), self.currency, self.labels)
         self._daily(book, bundle)
         self._sources(book, bundle)
         self._products(book, bundle)
@@ -82,6 +119,10 @@ class OpenpyxlReportWriter:
         book.save(out)
         return out.getvalue()
 
+    def _table(self, book: Workbook, name: str, columns: list[Column], rows: list[list[Any]]) -> None:
+        titled = [attrs.evolve(c, title=self.t.gettext(c.title)) for c in columns]
+        write_table(self.sheet(book, name), titled, rows, self.currency, self.labels)
+
     def _daily(self, book: Workbook, bundle: ReportBundle) -> None:
         profit = {p.date: p for p in bundle.profit.trend}
         rows = []
@@ -90,64 +131,64 @@ class OpenpyxlReportWriter:
             expenses = day.expenses if day else 0
             rows.append([point.date, point.orders, point.revenue, expenses, point.revenue - expenses])
         columns = [
-            Column("Date", Kind.DATE),
-            Column("Orders", Kind.INTEGER, total=True),
-            Column("Revenue", Kind.MONEY, total=True),
-            Column("Expenses", Kind.MONEY, total=True),
-            Column("Gross profit", Kind.MONEY, total=True),
+            Column(N_("Date"), Kind.DATE),
+            Column(N_("Orders"), Kind.INTEGER, total=True),
+            Column(N_("Revenue"), Kind.MONEY, total=True),
+            Column(N_("Expenses"), Kind.MONEY, total=True),
+            Column(N_("Gross profit"), Kind.MONEY, total=True),
         ]
-        write_table(book.create_sheet("Daily"), columns, rows, self.currency)
+        self._table(book, DAILY, columns, rows)
 
     def _sources(self, book: Workbook, bundle: ReportBundle) -> None:
         rows = [[s.name, s.id, s.orders, s.revenue, s.share_pct] for s in bundle.sources.sources]
         columns = [
-            Column("Source"),
-            Column("Source id", Kind.INTEGER),
-            Column("Orders", Kind.INTEGER, total=True),
-            Column("Revenue", Kind.MONEY, total=True),
-            Column("Share", Kind.PERCENT),
+            Column(N_("Source")),
+            Column(N_("Source id"), Kind.INTEGER),
+            Column(N_("Orders"), Kind.INTEGER, total=True),
+            Column(N_("Revenue"), Kind.MONEY, total=True),
+            Column(N_("Share"), Kind.PERCENT),
         ]
-        write_table(book.create_sheet("Sources"), columns, rows, self.currency)
+        self._table(book, SOURCES, columns, rows)
 
     def _products(self, book: Workbook, bundle: ReportBundle) -> None:
         rows = [[p.name, p.product_id, p.quantity, p.revenue, p.share_pct] for p in bundle.products.products]
         columns = [
-            Column("Product"),
-            Column("Product id", Kind.INTEGER),
-            Column("Quantity", Kind.QUANTITY, total=True),
-            Column("Revenue", Kind.MONEY, total=True),
-            Column("Share of quantity", Kind.PERCENT),
+            Column(N_("Product")),
+            Column(N_("Product id"), Kind.INTEGER),
+            Column(N_("Quantity"), Kind.QUANTITY, total=True),
+            Column(N_("Revenue"), Kind.MONEY, total=True),
+            Column(N_("Share of quantity"), Kind.PERCENT),
         ]
-        write_table(book.create_sheet("Products"), columns, rows, self.currency)
+        self._table(book, PRODUCTS, columns, rows)
 
     def _categories(self, book: Workbook, bundle: ReportBundle) -> None:
         rows = [[c.name, c.id, c.quantity, c.revenue] for c in bundle.categories.categories]
         columns = [
-            Column("Category"),
-            Column("Category id", Kind.INTEGER),
-            Column("Quantity", Kind.QUANTITY, total=True),
-            Column("Revenue", Kind.MONEY, total=True),
+            Column(N_("Category")),
+            Column(N_("Category id"), Kind.INTEGER),
+            Column(N_("Quantity"), Kind.QUANTITY, total=True),
+            Column(N_("Revenue"), Kind.MONEY, total=True),
         ]
-        write_table(book.create_sheet("Categories"), columns, rows, self.currency)
+        self._table(book, CATEGORIES, columns, rows)
 
     def _brands(self, book: Workbook, bundle: ReportBundle) -> None:
         # Orders are not summed: one order can hold several brands.
         rows = [[b.brand, b.orders, b.quantity, b.revenue, b.share_pct] for b in bundle.brands.top_by_revenue]
         columns = [
-            Column("Brand"),
-            Column("Orders", Kind.INTEGER),
-            Column("Quantity", Kind.QUANTITY, total=True),
-            Column("Revenue", Kind.MONEY, total=True),
-            Column("Share of revenue", Kind.PERCENT),
+            Column(N_("Brand")),
+            Column(N_("Orders"), Kind.INTEGER),
+            Column(N_("Quantity"), Kind.QUANTITY, total=True),
+            Column(N_("Revenue"), Kind.MONEY, total=True),
+            Column(N_("Share of revenue"), Kind.PERCENT),
         ]
-        write_table(book.create_sheet("Brands"), columns, rows, self.currency)
+        self._table(book, BRANDS, columns, rows)
 
     def _expenses(self, book: Workbook, bundle: ReportBundle) -> None:
         rows = [[t.name, t.id, t.count, t.amount] for t in bundle.expenses.by_type]
         columns = [
-            Column("Expense type"),
-            Column("Expense type id", Kind.INTEGER),
-            Column("Count", Kind.INTEGER, total=True),
-            Column("Amount", Kind.MONEY, total=True),
+            Column(N_("Expense type")),
+            Column(N_("Expense type id"), Kind.INTEGER),
+            Column(N_("Count"), Kind.INTEGER, total=True),
+            Column(N_("Amount"), Kind.MONEY, total=True),
         ]
-        write_table(book.create_sheet("Expenses"), columns, rows, self.currency)
+        self._table(book, EXPENSES, columns, rows)

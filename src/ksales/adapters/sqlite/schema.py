@@ -28,6 +28,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     ("CREATE INDEX users_by_status ON users (status, id)",),
     ("ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",),
+    ("ALTER TABLE users ADD COLUMN language TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

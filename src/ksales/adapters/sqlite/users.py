@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from ksales.adapters.sqlite.schema import migrate
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.ids import fits_int64
+from ksales.domain.language import Language
 from ksales.domain.periods import PeriodKind
 from ksales.domain.rules import SalesType
 from ksales.domain.users import User, UserSettings, UserStatus
@@ -24,7 +25,8 @@ BUSY_TIMEOUT_MS = 5000
 
 _COLUMNS = (
     "id, status, username, full_name, requested_at, reviewed_at, reviewed_by, denial_count, "
-    "last_active_at, sales_type, default_period, milestone_notifications, digest_hour, session_generation"
+    "last_active_at, sales_type, default_period, milestone_notifications, digest_hour, session_generation, "
+    "language"
 )
 
 
@@ -53,6 +55,7 @@ def _row(user: User) -> tuple[Any, ...]:
         int(s.milestone_notifications),
         s.digest_hour,
         user.session_generation,
+        None if s.language is None else s.language.value,
     )
 
 
@@ -72,6 +75,7 @@ def _user(row: tuple[Any, ...]) -> User:
             period=PeriodKind(row[10]),
             milestone_notifications=bool(row[11]),
             digest_hour=row[12],
+            language=None if row[14] is None else Language(row[14]),
         ),
         session_generation=row[13],
     )

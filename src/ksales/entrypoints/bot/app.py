@@ -21,10 +21,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from ksales.entrypoints.bot import keyboards
+from ksales.domain.language import N_, Language
+from ksales.entrypoints.bot import keyboards, texts
 from ksales.entrypoints.bot.access_handlers import AccessHandlers
-from ksales.entrypoints.bot.custom import cancel, custom_range_conversation
-from ksales.entrypoints.bot.errors import on_error
+from ksales.entrypoints.bot.custom import Cancel, custom_range_conversation
+from ksales.entrypoints.bot.errors import ErrorHandler
 from ksales.entrypoints.bot.gate import Gate
 from ksales.entrypoints.bot.jobs import Jobs, schedule
 from ksales.entrypoints.bot.report_handlers import ReportHandlers
@@ -41,16 +42,16 @@ log = logging.getLogger(__name__)
 BotApp = Application[Any, Any, Any, Any, Any, Any]
 
 COMMANDS = (
-    ("report", "Sales report for a period"),
-    ("top", "TOP-10 products"),
-    ("excel", "Excel report"),
-    ("search", "Find orders by number, phone or e-mail"),
-    ("dashboard", "Open the dashboard"),
-    ("settings", "Your settings"),
-    ("users", "Manage access (admins)"),
-    ("help", "What the bot can do"),
-    ("start", "Start / request access"),
-    ("cancel", "Cancel the current action"),
+    ("report", N_("Sales report for a period")),
+    ("top", N_("TOP-10 products")),
+    ("excel", N_("Excel report")),
+    ("search", N_("Find orders by number, phone or e-mail")),
+    ("dashboard", N_("Open the dashboard")),
+    ("settings", N_("Your settings")),
+    ("users", N_("Manage access (admins)")),
+    ("help", N_("What the bot can do")),
+    ("start", N_("Start / request access")),
+    ("cancel", N_("Cancel the current action")),
 )
 
 
@@ -60,17 +61,33 @@ def file_base_url(api_base_url: str) -> str:
     return f"{head}/file/{tail}"
 
 
-async def _set_commands(application: BotApp) -> None:
-    """The command menu, set at start-up; a failure is logged and the bot runs on without it."""
-    try:
-        await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-    except TelegramError as error:
-        log.warning("could not set the command menu: %s", error)
+class CommandMenu:
+    """The command menu, set at start-up: in KSALES_LANGUAGE for everyone, and for each language's users."""
+
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+
+    def commands(self, language: Language) -> list[BotCommand]:
+        t = self.s.catalog.translator(language)
+        return [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
+
+    async def __call__(self, application: BotApp) -> None:
+        """A failure is logged and the bot runs on without the menu."""
+        try:
+            await application.bot.set_my_commands(self.commands(self.s.language))
+            for language in Language:
+                await application.bot.set_my_commands(self.commands(language), language_code=language.value)
+        except TelegramError as error:
+            log.warning("could not set the command menu: %s", error)
 
 
-async def _unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text("I didn't understand that. /help lists what I can do.")
+class Unknown:
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+
+    async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(self.s.translator(update).gettext(texts.UNKNOWN))
 
 
 def build_bot(
@@ -87,7 +104,7 @@ def build_bot(
         ApplicationBuilder()
         .token(token.value)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
-        .post_init(_set_commands)
+        .post_init(CommandMenu(container.bot_services()))
     )
     if settings.telegram_api_base_url != DEFAULT_TELEGRAM_API_BASE_URL:
         builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
@@ -104,7 +121,7 @@ def build_bot(
 
 def register(application: BotApp, services: BotServices) -> None:
     """Every handler, in the order they are tried; the gate runs first, in its own group."""
-    gate = Gate(services.access)
+    gate = Gate(services)
     access = AccessHandlers(services)
     reports = ReportHandlers(services)
     user_settings = SettingsHandlers(services)
@@ -121,16 +138,16 @@ def register(application: BotApp, services: BotServices) -> None:
             CommandHandler("top", reports.top),
             CommandHandler("excel", reports.excel),
             CommandHandler("settings", user_settings.show),
-            CommandHandler("cancel", cancel),
+            CommandHandler("cancel", Cancel(services)),
             CallbackQueryHandler(access.request, pattern=rf"^{keyboards.REQUEST}$"),
             CallbackQueryHandler(access.review, pattern=rf"^{keyboards.REVIEW}:"),
             CallbackQueryHandler(reports.report_button, pattern=rf"^{keyboards.REPORT}:"),
             CallbackQueryHandler(reports.top_button, pattern=rf"^{keyboards.TOP}:"),
             CallbackQueryHandler(reports.excel_button, pattern=rf"^{keyboards.EXCEL}:"),
             CallbackQueryHandler(user_settings.change, pattern=rf"^{keyboards.SETTINGS}:"),
-            MessageHandler(filters.ALL, _unknown),
+            MessageHandler(filters.ALL, Unknown(services)),
         ]
     )
-    application.add_error_handler(on_error)
+    application.add_error_handler(ErrorHandler(services))
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     schedule(application.job_queue, Jobs(services), services.timezone)

@@ -17,9 +17,9 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from ksales.domain.errors import InvalidPeriod
 from ksales.entrypoints.bot import keyboards, ranges, texts
 from ksales.entrypoints.bot.report_handlers import ReportHandlers
+from ksales.entrypoints.bot.services import BotServices
 
 WAITING_RANGE = 1
 CONVERSATION_TIMEOUT = timedelta(minutes=5)
@@ -38,7 +38,10 @@ class CustomRange:
         parts = (query.data or "").split(":")
         context.user_data["custom"] = parts[1:]
         if update.effective_message is not None:
-            await update.effective_message.reply_text(f"📅 {ranges.RANGE_HELP}\nOr /cancel.")
+            t = self.reports.s.translator(update)
+            await update.effective_message.reply_text(
+                f"📅 {t.gettext(ranges.RANGE_HELP)}\n" + t.gettext("Or /cancel.")
+            )
         return WAITING_RANGE
 
     async def typed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -46,37 +49,44 @@ class CustomRange:
         message = update.effective_message
         assert message is not None
         assert context.user_data is not None
+        t = self.reports.s.translator(update)
         try:
             period = ranges.parse_range(message.text or "")
-        except InvalidPeriod as error:
-            await message.reply_text(f"⚠️ {error.message}\nTry again, or /cancel.")
+        except ranges.UnreadableRange as error:
+            await message.reply_text(f"⚠️ {error.explain(t)}\n" + t.gettext("Try again, or /cancel."))
             return WAITING_RANGE
         target = context.user_data.pop("custom", [keyboards.REPORT])
         sales_type = self.reports.sales_type_of(update)
-        working = await message.reply_text(texts.WORKING)
+        working = await message.reply_text(t.gettext(texts.WORKING))
         if target[0] == keyboards.TOP:
             source = int(target[1]) if len(target) > 1 and target[1].isdigit() and int(target[1]) else None
-            await self.reports.show_top(working, period, sales_type, source)
+            await self.reports.show_top(t, working, period, sales_type, source)
         elif target[0] == keyboards.EXCEL:
-            await self.reports.send_workbook(working, period, sales_type)
+            await self.reports.send_workbook(t, working, period, sales_type)
         else:
-            await self.reports.show_report(working, period, sales_type)
+            await self.reports.show_report(t, working, period, sales_type)
         return ConversationHandler.END
 
     async def timed_out(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update) and update.effective_chat is not None:
+            t = self.reports.s.translator(update)
             await context.bot.send_message(
-                update.effective_chat.id, "⌛ No range arrived, so I stopped waiting. Press Custom again."
+                update.effective_chat.id,
+                "⌛ " + t.gettext("No range arrived, so I stopped waiting. Press Custom again."),
             )
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Leave whatever conversation is running."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text("Cancelled.")
-    if context.user_data is not None:
-        context.user_data.pop("custom", None)
-    return ConversationHandler.END
+class Cancel:
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+
+    async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        """Leave whatever conversation is running."""
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(self.s.translator(update).gettext("Cancelled."))
+        if context.user_data is not None:
+            context.user_data.pop("custom", None)
+        return ConversationHandler.END
 
 
 def custom_range_conversation(reports: ReportHandlers) -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
@@ -93,7 +103,7 @@ def custom_range_conversation(reports: ReportHandlers) -> ConversationHandler[Co
                 WAITING_RANGE: [MessageHandler(filters.TEXT & ~filters.COMMAND, flow.typed)],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, flow.timed_out)],
             },
-            fallbacks=[CommandHandler("cancel", cancel)],
+            fallbacks=[CommandHandler("cancel", Cancel(reports.s))],
             allow_reentry=True,
             conversation_timeout=CONVERSATION_TIMEOUT,
             name="custom_range",

@@ -7,8 +7,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from ksales.domain.access import ADMIN_ACTIONS
 from ksales.domain.ids import is_valid_id
+from ksales.domain.language import Language
 from ksales.entrypoints.bot import keyboards, texts
-from ksales.services.access import AccessService
+from ksales.entrypoints.bot.services import BotServices
 
 _BUTTON_ACTIONS = {keyboards.REQUEST: "request_access", keyboards.REVIEW: "review"}
 
@@ -26,21 +27,23 @@ def action_of(update: Update) -> str:
 
 
 class Gate:
-    def __init__(self, access: AccessService) -> None:
-        self.access = access
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+        self.access = services.access
 
     async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Record the user's activity; answer and stop the update when they may not do this."""
         user = update.effective_user
         if user is None or not is_valid_id(user.id):
             raise ApplicationHandlerStop
-        self.access.seen(user.id, user.username, user.full_name)
+        self.access.seen(user.id, user.username, user.full_name, Language.from_tag(user.language_code))
         action = action_of(update)
         if self.access.may(user.id, action):
             return
         known = self.access.user(user.id)
         approved = known is not None and known.is_approved
-        text = texts.ADMINS_ONLY if approved and action in ADMIN_ACTIONS else texts.NOT_ALLOWED
+        message = texts.ADMINS_ONLY if approved and action in ADMIN_ACTIONS else texts.NOT_ALLOWED
+        text = self.s.translator(update).gettext(message)
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         elif update.effective_message is not None:

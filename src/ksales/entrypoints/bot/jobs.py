@@ -33,9 +33,9 @@ class Jobs:
         """Announce every milestone crossed since the last run, once, to the users who opted in."""
         announcements = await asyncio.to_thread(self.s.alerts.due)
         for announcement in announcements:
-            text = texts.crossing(announcement.crossing, self.s.currency)
             for user_id in announcement.user_ids:
-                await self._send(context, user_id, text)
+                t = self.s.translator_of(user_id)
+                await self._send(context, user_id, texts.crossing(t, announcement.crossing, self.s.currency))
 
     async def digest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The report for every user whose digest hour this is (once per user and day)."""
@@ -53,7 +53,9 @@ class Jobs:
             result = await asyncio.to_thread(
                 reporting.report, reporting.period(kind), user.settings.sales_type
             )
-            text = "🗞 Daily digest\n\n" + texts.report(result.summary, result.sources, self.s.currency)
+            t = self.s.translator_of(user.id)
+            report = texts.report(t, result.summary, result.sources, self.s.currency)
+            text = "🗞 " + t.gettext("Daily digest") + "\n\n" + report
             await self._send(context, user.id, text)
 
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> None:

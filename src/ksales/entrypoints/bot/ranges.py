@@ -5,29 +5,50 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from attrs import define, field
+
 from ksales.domain.errors import InvalidPeriod
-from ksales.domain.periods import Period, PeriodKind
+from ksales.domain.language import N_
+from ksales.domain.names import PERIOD_NAMES
+from ksales.domain.periods import EARLIEST, LATEST, MAX_DAYS, Period, PeriodKind
+from ksales.ports.language import Translator
 
 #: The period buttons, in the order shown (Custom is added separately).
-BUTTON_PERIODS: tuple[tuple[PeriodKind, str], ...] = (
-    (PeriodKind.TODAY, "Today"),
-    (PeriodKind.YESTERDAY, "Yesterday"),
-    (PeriodKind.WEEK, "This week"),
-    (PeriodKind.LAST_WEEK, "Last week"),
-    (PeriodKind.MONTH, "This month"),
-    (PeriodKind.LAST_MONTH, "Last month"),
+LABELS = PERIOD_NAMES
+BUTTON_PERIODS: tuple[tuple[PeriodKind, str], ...] = tuple(
+    (kind, LABELS[kind])
+    for kind in (
+        PeriodKind.TODAY,
+        PeriodKind.YESTERDAY,
+        PeriodKind.WEEK,
+        PeriodKind.LAST_WEEK,
+        PeriodKind.MONTH,
+        PeriodKind.LAST_MONTH,
+    )
 )
-LABELS = dict(BUTTON_PERIODS) | {
-    PeriodKind.LAST_7_DAYS: "Last 7 days",
-    PeriodKind.LAST_28_DAYS: "Last 28 days",
-    PeriodKind.CUSTOM: "Custom",
-}
 
 _DATE = r"(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})"
 _RANGE = re.compile(rf"^\s*{_DATE}\s*(?:-|–|—|\s|\.\.|to)\s*{_DATE}\s*$", re.IGNORECASE)
 _TOKEN = re.compile(r"^c(\d{8})-(\d{8})$")
 
-RANGE_HELP = "Type a range like 01.11.2026-15.11.2026 or 2026-11-01 2026-11-15."
+RANGE_HELP = N_("Type a range like 01.11.2026-15.11.2026 or 2026-11-01 2026-11-15.")
+
+
+@define
+class UnreadableRange(InvalidPeriod):
+    """A typed range the bot refuses; `reason` is a catalog message with `values` for its placeholders."""
+
+    reason: str = ""
+    values: dict[str, object] = field(factory=dict)
+
+    def explain(self, t: Translator) -> str:
+        """The refusal in the reader's language, with how to type a range."""
+        return f"{t.gettext(self.reason, **self.values)} {t.gettext(RANGE_HELP)}"
+
+
+def _refuse(reason: str, **values: object) -> UnreadableRange:
+    english = reason.format(**values)
+    return UnreadableRange("range", f"{english} {RANGE_HELP}", reason, values)
 
 
 def _date(text: str) -> date:
@@ -38,21 +59,26 @@ def _date(text: str) -> date:
             year, month, day = (int(p) for p in text.split("-"))
         return date(year, month, day)
     except ValueError:
-        raise InvalidPeriod("range", f"{text} is not a real calendar date. {RANGE_HELP}") from None
+        raise _refuse(N_("{text} is not a real calendar date."), text=text) from None
 
 
 def parse_range(text: str) -> Period:
-    """`01.11.2026-15.11.2026` or `2026-11-01 2026-11-15` → a custom period; InvalidPeriod otherwise."""
+    """`01.11.2026-15.11.2026` or `2026-11-01 2026-11-15` → a custom period; UnreadableRange otherwise."""
     match = _RANGE.match(text[:100])
     if match is None:
-        raise InvalidPeriod("range", f"I could not read that range. {RANGE_HELP}")
+        raise _refuse(N_("I could not read that range."))
     start, end = _date(match.group(1)), _date(match.group(2))
     if start > end:
-        raise InvalidPeriod("range", f"The range starts after it ends. {RANGE_HELP}")
-    try:
-        return Period.custom(start, end)
-    except InvalidPeriod as error:
-        raise InvalidPeriod("range", f"{error.message}. {RANGE_HELP}") from None
+        raise _refuse(N_("The range starts after it ends."))
+    if not (start >= EARLIEST and end <= LATEST):
+        raise _refuse(
+            N_("Dates must be between {earliest} and {latest}."),
+            earliest=f"{EARLIEST:%d.%m.%Y}",
+            latest=f"{LATEST:%d.%m.%Y}",
+        )
+    if (end - start).days + 1 > MAX_DAYS:
+        raise _refuse(N_("A range may span at most {days} days."), days=MAX_DAYS)
+    return Period.custom(start, end)
 
 
 def encode(period: Period) -> str:
@@ -71,11 +97,9 @@ def decode(token: str, today: date) -> Period:
     return Period.custom(start, end)
 
 
-def describe(period: Period) -> str:
-    """`This month (01.11.2026 – 15.11.2026)` or `01.11.2026` for a single day."""
-    dates = f"{period.start:%d.%m.%Y}"
-    if period.end != period.start:
-        dates += f" – {period.end:%d.%m.%Y}"
+def describe(t: Translator, period: Period) -> str:
+    """`This month (Nov 1 – 15, 2026)`, or only the dates for a custom range."""
+    dates = t.date_range(period.start, period.end)
     if period.kind is PeriodKind.CUSTOM:
         return dates
-    return f"{LABELS[period.kind]} ({dates})"
+    return f"{t.gettext(LABELS[period.kind])} ({dates})"

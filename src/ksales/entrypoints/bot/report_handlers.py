@@ -14,6 +14,7 @@ from ksales.domain.periods import Period
 from ksales.domain.rules import SalesType
 from ksales.entrypoints.bot import keyboards, ranges, texts
 from ksales.entrypoints.bot.services import BotServices
+from ksales.ports.language import Translator
 
 log = logging.getLogger(__name__)
 
@@ -43,28 +44,34 @@ class ReportHandlers:
     async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The report for the user's default period, with buttons for the others."""
         assert update.effective_message is not None
-        working = await update.effective_message.reply_text(texts.WORKING)
-        await self.show_report(working, self.default_period(update), self.sales_type_of(update))
+        t = self.s.translator(update)
+        working = await update.effective_message.reply_text(t.gettext(texts.WORKING))
+        await self.show_report(t, working, self.default_period(update), self.sales_type_of(update))
 
     async def report_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         period = await self._button_period(update, 1)
         if period is not None:
             message = update.effective_message
             assert message is not None
-            await edit(message, texts.WORKING)
-            await self.show_report(message, period, self.sales_type_of(update))
+            t = self.s.translator(update)
+            await edit(message, t.gettext(texts.WORKING))
+            await self.show_report(t, message, period, self.sales_type_of(update))
 
-    async def show_report(self, message: Message, period: Period, sales_type: SalesType) -> None:
+    async def show_report(
+        self, t: Translator, message: Message, period: Period, sales_type: SalesType
+    ) -> None:
         result = await asyncio.to_thread(self.s.reporting.report, period, sales_type)
-        text = texts.report(result.summary, result.sources, self.s.currency)
-        await edit(message, text, reply_markup=keyboards.periods(keyboards.REPORT, period))
+        text = texts.report(t, result.summary, result.sources, self.s.currency)
+        today = self.s.reporting.today()
+        await edit(message, text, reply_markup=keyboards.periods(t, keyboards.REPORT, period, today))
 
     # --- /top ---------------------------------------------------------------------------------
     async def top(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """TOP-10 products by quantity for the default period, all sources; buttons narrow it."""
         assert update.effective_message is not None
-        working = await update.effective_message.reply_text(texts.WORKING)
-        await self.show_top(working, self.default_period(update), self.sales_type_of(update), None)
+        t = self.s.translator(update)
+        working = await update.effective_message.reply_text(t.gettext(texts.WORKING))
+        await self.show_top(t, working, self.default_period(update), self.sales_type_of(update), None)
 
     async def top_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         period = await self._button_period(update, 1)
@@ -74,27 +81,34 @@ class ReportHandlers:
         source_id = int(raw[0]) if raw and raw[0].isdigit() and int(raw[0]) > 0 else None
         message = update.effective_message
         assert message is not None
-        await edit(message, texts.WORKING)
-        await self.show_top(message, period, self.sales_type_of(update), source_id)
+        t = self.s.translator(update)
+        await edit(message, t.gettext(texts.WORKING))
+        await self.show_top(t, message, period, self.sales_type_of(update), source_id)
 
     async def show_top(
-        self, message: Message, period: Period, sales_type: SalesType, source_id: int | None
+        self, t: Translator, message: Message, period: Period, sales_type: SalesType, source_id: int | None
     ) -> None:
         try:
             result = await asyncio.to_thread(self.s.reporting.top, period, sales_type, source_id)
-        except InvalidParameter as error:  # a source that was excluded since the buttons were drawn
-            await edit(message, f"⚠️ {error.message}")
+        except InvalidParameter:  # a source that was excluded since the buttons were drawn
+            await edit(message, "⚠️ " + t.gettext("That source is no longer in the reports."))
             return
         sources = await asyncio.to_thread(self.s.reporting.sources)
-        text = texts.top(result, self.s.reporting.source_name(source_id), self.s.currency)
-        await edit(message, text, reply_markup=keyboards.top(period, sources, source_id))
+        name = self.s.reporting.source_name(source_id)
+        if name is None and source_id is not None:
+            name = t.gettext("Source {id}", id=source_id)
+        text = texts.top(t, result, name, self.s.currency)
+        today = self.s.reporting.today()
+        await edit(message, text, reply_markup=keyboards.top(t, period, sources, source_id, today))
 
     # --- /excel -------------------------------------------------------------------------------
     async def excel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ask for the period of the workbook."""
         assert update.effective_message is not None
+        t = self.s.translator(update)
         await update.effective_message.reply_text(
-            "📎 Which period should the Excel report cover?", reply_markup=keyboards.periods(keyboards.EXCEL)
+            "📎 " + t.gettext("Which period should the Excel report cover?"),
+            reply_markup=keyboards.periods(t, keyboards.EXCEL, today=self.s.reporting.today()),
         )
 
     async def excel_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -102,16 +116,19 @@ class ReportHandlers:
         if period is not None:
             message = update.effective_message
             assert message is not None
-            await edit(message, texts.WORKING)
-            await self.send_workbook(message, period, self.sales_type_of(update))
+            t = self.s.translator(update)
+            await edit(message, t.gettext(texts.WORKING))
+            await self.send_workbook(t, message, period, self.sales_type_of(update))
 
-    async def send_workbook(self, working: Message, period: Period, sales_type: SalesType) -> None:
-        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type)
+    async def send_workbook(
+        self, t: Translator, working: Message, period: Period, sales_type: SalesType
+    ) -> None:
+        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type, t.language)
+        described = ranges.describe(t, period)
         await working.reply_document(
-            InputFile(book.content, filename=book.filename),
-            caption=f"📎 {ranges.describe(period)}",
+            InputFile(book.content, filename=book.filename), caption=f"📎 {described}"
         )
-        await edit(working, f"📎 Excel report: {ranges.describe(period)}")
+        await edit(working, "📎 " + t.gettext("Excel report: {period}", period=described))
 
     # --- shared -------------------------------------------------------------------------------
     async def _button_period(self, update: Update, position: int) -> Period | None:
@@ -124,5 +141,6 @@ class ReportHandlers:
             return ranges.decode(parts[position], self.s.reporting.today())
         except (IndexError, InvalidParameter):
             if update.effective_message is not None:
-                await update.effective_message.reply_text("That button is out of date; please start again.")
+                stale = self.s.translator(update).gettext(texts.STALE_BUTTON)
+                await update.effective_message.reply_text(stale)
             return None

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from attrs import frozen
+from telegram import Update
 
+from ksales.domain.language import Language
 from ksales.ports.crm import Crm
+from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
 from ksales.services.milestone_alerts import MilestoneAlerts
@@ -23,3 +26,21 @@ class BotServices:
     currency: str
     timezone: tzinfo
     dashboard_url: str
+    catalog: Catalog
+    #: KSALES_LANGUAGE: what the bot speaks to a user with no language of their own.
+    language: Language
+
+    def language_of(self, user_id: int, telegram_code: str | None = None) -> Language:
+        """The user's language from /settings, else Telegram's (uk or en), else KSALES_LANGUAGE."""
+        chosen = self.access.settings(user_id).language
+        return chosen or Language.from_tag(telegram_code) or self.language
+
+    def translator_of(self, user_id: int, telegram_code: str | None = None) -> Translator:
+        return self.catalog.translator(self.language_of(user_id, telegram_code))
+
+    def translator(self, update: Update) -> Translator:
+        """Who sent this update speaks this language (KSALES_LANGUAGE when nobody did)."""
+        user = update.effective_user
+        if user is None:
+            return self.catalog.translator(self.language)
+        return self.translator_of(user.id, user.language_code)

@@ -1,4 +1,4 @@
-"""/settings: default sales type and period, milestone alerts, daily digest hour."""
+"""/settings: language, default sales type and period, milestone alerts, daily digest hour."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from attrs import evolve
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from ksales.domain.language import Language
 from ksales.domain.periods import PeriodKind
 from ksales.domain.rules import SalesType
 from ksales.domain.users import UserSettings
@@ -17,6 +18,8 @@ from ksales.entrypoints.bot.services import BotServices
 def changed(current: UserSettings, field: str, value: str) -> UserSettings:
     """The settings after one button press; ValueError for data this bot never sends."""
     match field:
+        case "lg":
+            return evolve(current, language=Language(value))
         case "st":
             return evolve(current, sales_type=SalesType(value))
         case "pd":
@@ -36,6 +39,7 @@ def changed(current: UserSettings, field: str, value: str) -> UserSettings:
 
 class SettingsHandlers:
     def __init__(self, services: BotServices) -> None:
+        self.s = services
         self.access = services.access
 
     async def show(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -43,8 +47,9 @@ class SettingsHandlers:
         assert update.effective_user is not None
         assert update.effective_message is not None
         current = self.access.settings(update.effective_user.id)
+        t = self.s.translator(update)
         await update.effective_message.reply_text(
-            texts.settings(current), reply_markup=keyboards.settings(current)
+            texts.settings(t, current), reply_markup=keyboards.settings(t, current)
         )
 
     async def change(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,12 +62,13 @@ class SettingsHandlers:
                 user_id, changed(self.access.settings(user_id), field, value)
             )
         except ValueError:
-            await query.answer("That button is out of date.")
+            await query.answer(self.s.translator(update).gettext(texts.STALE_BUTTON))
             return
-        await query.answer("Saved")
+        t = self.s.translator(update)  # after a language change, the new language
+        await query.answer(t.gettext("Saved"))
         assert update.effective_message is not None
         await edit(
             update.effective_message,
-            texts.settings(updated.settings),
-            reply_markup=keyboards.settings(updated.settings),
+            texts.settings(t, updated.settings),
+            reply_markup=keyboards.settings(t, updated.settings),
         )

@@ -1,4 +1,4 @@
-"""What the bot says: HTML messages built from report figures, every name escaped."""
+"""What the bot says: HTML messages built from report figures in the reader's language, every name escaped."""
 
 from __future__ import annotations
 
@@ -7,129 +7,178 @@ from datetime import tzinfo
 from decimal import Decimal
 from html import escape
 
-from ksales.domain.milestones import MilestoneStatus
+from ksales.domain.language import N_
+from ksales.domain.milestones import MilestoneKind, MilestoneStatus
 from ksales.domain.model import Order
+from ksales.domain.names import MILESTONE_KIND_NAMES
 from ksales.domain.results import SourceBreakdown, Summary, TopProducts
 from ksales.domain.users import User, UserSettings, UserStatus
 from ksales.entrypoints.bot import ranges
-from ksales.entrypoints.bot.keyboards import SALES_TYPE_LABELS
-from ksales.entrypoints.formatting import group, money, pct
+from ksales.entrypoints.bot.keyboards import LANGUAGE_NAMES, SALES_TYPE_LABELS
+from ksales.ports.language import Translator
 from ksales.services.milestone_alerts import Crossing
 
-WORKING = "⏳ Working…"
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a minute."
-NOT_ALLOWED = "You don't have access yet. Send /start to request it."
-ADMINS_ONLY = "Only admins can do that."
+WORKING = N_("⏳ Working…")
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a minute.")
+NOT_ALLOWED = N_("You don't have access yet. Send /start to request it.")
+ADMINS_ONLY = N_("Only admins can do that.")
+UNKNOWN = N_("I didn't understand that. /help lists what I can do.")
+STALE_BUTTON = N_("That button is out of date; please start again.")
 
-HELP = (
+HELP = N_(
     "<b>ksales bot</b>\n"
     "/report — revenue, orders, average check, returns and sources for a period\n"
     "/top — TOP-10 products by quantity (optionally one source)\n"
     "/excel — the full report as an Excel workbook\n"
     "/search — find orders by order number, phone or e-mail\n"
     "/dashboard — open the web dashboard\n"
-    "/settings — your default sales type and period, milestone alerts, daily digest\n"
+    "/settings — your language, default sales type and period, milestone alerts, daily digest\n"
     "/users — manage access (admins)\n"
     "/cancel — stop what you started\n"
     "/help — this message"
 )
 
+_MILESTONE_KINDS = MILESTONE_KIND_NAMES
+_CROSSINGS = {
+    MilestoneKind.DAILY: N_("Daily milestone reached!"),
+    MilestoneKind.WEEKLY: N_("Weekly milestone reached!"),
+    MilestoneKind.MONTHLY: N_("Monthly milestone reached!"),
+}
+_STATUSES = {
+    UserStatus.PENDING: N_("pending"),
+    UserStatus.APPROVED: N_("approved"),
+    UserStatus.DENIED: N_("denied"),
+    UserStatus.FROZEN: N_("frozen"),
+}
+_STATUS_TITLES = {
+    UserStatus.PENDING: N_("Pending"),
+    UserStatus.APPROVED: N_("Approved"),
+    UserStatus.FROZEN: N_("Frozen"),
+}
+#: Users listed per status; the rest are counted.
+SHOWN_USERS = 40
 
-def quantity(value: Decimal) -> str:
-    return group(value) if value == value.to_integral_value() else group(value, 3).rstrip("0")
+
+def status_name(t: Translator, status: UserStatus) -> str:
+    return t.gettext(_STATUSES[status])
 
 
-def _change(value: Decimal | None) -> str:
-    return "" if value is None else f" ({pct(value, signed=True)})"
+def quantity(t: Translator, value: Decimal) -> str:
+    return t.number(value, max_decimals=3)
 
 
-def milestone_line(status: MilestoneStatus, currency: str) -> str:
+def _change(t: Translator, value: Decimal | None) -> str:
+    return "" if value is None else f" ({t.percent(value, signed=True)})"
+
+
+def milestone_line(t: Translator, status: MilestoneStatus, currency: str) -> str:
     if status.kind is None:
-        return "Milestones: none for a custom range"
-    parts = [f"Milestones ({status.kind.value}):"]
+        return t.gettext("Milestones: none for a custom range")
+    parts = [t.gettext("Milestones ({kind}):", kind=t.gettext(_MILESTONE_KINDS[status.kind]))]
     if status.reached:
-        parts.append("reached " + ", ".join(money(t, currency) for t in status.reached) + " ✅;")
+        reached = ", ".join(t.money(v, currency) for v in status.reached)
+        parts.append(t.gettext("reached {amounts} ✅;", amounts=reached))
     if status.next is None:
-        parts.append("every milestone reached 🎉")
+        parts.append(t.gettext("every milestone reached 🎉"))
     else:
-        parts.append(f"next {money(status.next, currency)} — {pct(status.progress_pct)}")
+        parts.append(
+            t.gettext(
+                "next {amount} — {progress}",
+                amount=t.money(status.next, currency),
+                progress=t.percent(status.progress_pct),
+            )
+        )
     return " ".join(parts)
 
 
-def report(summary: Summary, sources: SourceBreakdown, currency: str) -> str:
+def orders(t: Translator, count: int) -> str:
+    return t.ngettext("{count} order", "{count} orders", count, count=t.number(count))
+
+
+def report(t: Translator, summary: Summary, sources: SourceBreakdown, currency: str) -> str:
     """The /report message: totals, change vs the comparison period, each source, milestones."""
-    sales_type = SALES_TYPE_LABELS[summary.filters.sales_type]
-    lines = [f"<b>📊 {escape(ranges.describe(summary.period))}</b> · {sales_type}", ""]
-    comparison = summary.comparison
+    sales_type = t.gettext(SALES_TYPE_LABELS[summary.filters.sales_type])
+    lines = [f"<b>📊 {escape(ranges.describe(t, summary.period))}</b> · {sales_type}", ""]
+    c = summary.comparison
+    revenue = f"<b>{t.money(summary.revenue, currency)}</b>"
+    revenue_change = _change(t, c.revenue_change_pct if c else None)
+    orders_change = _change(t, c.orders_change_pct if c else None)
+    check_change = _change(t, c.avg_check_change_pct if c else None)
+    lines.append(t.gettext("Revenue: {amount}", amount=revenue) + revenue_change)
+    lines.append(t.gettext("Orders: {count}", count=t.number(summary.orders)) + orders_change)
+    average = t.money(summary.avg_check, currency)
+    lines.append(t.gettext("Average check: {amount}", amount=average) + check_change)
     lines.append(
-        f"Revenue: <b>{money(summary.revenue, currency)}</b>"
-        + _change(comparison.revenue_change_pct if comparison else None)
-    )
-    lines.append(f"Orders: {summary.orders}" + _change(comparison.orders_change_pct if comparison else None))
-    lines.append(
-        f"Average check: {money(summary.avg_check, currency)}"
-        + _change(comparison.avg_check_change_pct if comparison else None)
-    )
-    lines.append(f"Returns: {summary.returns.orders} · {money(summary.returns.revenue, currency)}")
-    if comparison is not None:
-        lines.append(
-            f"Compared with {comparison.start:%d.%m.%Y} – {comparison.end:%d.%m.%Y}: "
-            f"{money(comparison.revenue, currency)}, {comparison.orders} orders"
+        t.gettext(
+            "Returns: {count} · {amount}",
+            count=t.number(summary.returns.orders),
+            amount=t.money(summary.returns.revenue, currency),
         )
-    lines += ["", "<b>By source</b>"]
+    )
+    if c is not None:
+        lines.append(
+            t.gettext(
+                "Compared with {range}: {amount}, {orders}",
+                range=t.date_range(c.start, c.end),
+                amount=t.money(c.revenue, currency),
+                orders=orders(t, c.orders),
+            )
+        )
+    lines += ["", "<b>" + t.gettext("By source") + "</b>"]
     if not sources.sources:
-        lines.append("No orders in this period.")
+        lines.append(t.gettext("No orders in this period."))
     for row in sources.sources:
         lines.append(
-            f"• {escape(row.name)} — {money(row.revenue, currency)} · "
-            f"{row.orders} orders · {pct(row.share_pct)}"
+            f"• {escape(row.name)} — {t.money(row.revenue, currency)} · "
+            f"{orders(t, row.orders)} · {t.percent(row.share_pct)}"
         )
-    lines += ["", milestone_line(summary.milestones, currency)]
+    lines += ["", milestone_line(t, summary.milestones, currency)]
     return "\n".join(lines)
 
 
-def top(result: TopProducts, source_name: str | None, currency: str) -> str:
-    where = escape(source_name) if source_name else "all sources"
-    sales_type = SALES_TYPE_LABELS[result.filters.sales_type]
-    lines = [
-        f"<b>🏆 TOP-10 products · {escape(ranges.describe(result.period))}</b>",
-        f"{where} · {sales_type}",
-        "",
-    ]
+def top(t: Translator, result: TopProducts, source_name: str | None, currency: str) -> str:
+    where = escape(source_name) if source_name else t.gettext("all sources")
+    sales_type = t.gettext(SALES_TYPE_LABELS[result.filters.sales_type])
+    title = t.gettext("TOP-10 products · {period}", period=escape(ranges.describe(t, result.period)))
+    lines = [f"<b>🏆 {title}</b>", f"{where} · {sales_type}", ""]
     if not result.products:
-        lines.append("No products sold in this period.")
+        lines.append(t.gettext("No products sold in this period."))
     for rank, row in enumerate(result.products, start=1):
+        pieces = t.gettext("{quantity} pcs", quantity=quantity(t, row.quantity))
         lines.append(
-            f"{rank}. {escape(row.name)} — {quantity(row.quantity)} pcs · "
-            f"{money(row.revenue, currency)} · {pct(row.share_pct)}"
+            f"{rank}. {escape(row.name)} — {pieces} · "
+            f"{t.money(row.revenue, currency)} · {t.percent(row.share_pct)}"
         )
     return "\n".join(lines)
 
 
 def search(
-    orders: Sequence[Order],
+    t: Translator,
+    found: Sequence[Order],
     total: int,
     statuses: dict[int, str],
     sources: dict[int, str],
     currency: str,
     timezone: tzinfo,
 ) -> str:
-    if not orders:
-        return "No orders found."
-    lines = [f"<b>🔎 Found {total} order{'s' if total != 1 else ''}</b>", ""]
-    for order in orders:
-        buyer = order.buyer.full_name if order.buyer and order.buyer.full_name else "no buyer"
-        status = (
-            statuses.get(order.status_id, f"status {order.status_id}") if order.status_id else "no status"
-        )
-        source = sources.get(order.source_id, f"Source {order.source_id}")
+    if not found:
+        return t.gettext("No orders found.")
+    heading = t.ngettext("Found {count} order", "Found {count} orders", total, count=t.number(total))
+    lines = [f"<b>🔎 {heading}</b>", ""]
+    for order in found:
+        buyer = order.buyer.full_name if order.buyer and order.buyer.full_name else t.gettext("no buyer")
+        if order.status_id:
+            status = statuses.get(order.status_id, t.gettext("status {id}", id=order.status_id))
+        else:
+            status = t.gettext("no status")
+        source = sources.get(order.source_id, t.gettext("Source {id}", id=order.source_id))
         placed = order.placed_at.astimezone(timezone)
         lines.append(
-            f"<b>#{order.id}</b> · {placed:%d.%m.%Y %H:%M} · {escape(buyer)}\n"
-            f"{money(order.grand_total, currency, decimals=2)} · {escape(status)} · {escape(source)}"
+            f"<b>#{order.id}</b> · {t.moment(placed)} · {escape(buyer)}\n"
+            f"{t.money(order.grand_total, currency)} · {escape(status)} · {escape(source)}"
         )
-    if total > len(orders):
-        lines.append(f"\n…and {total - len(orders)} more.")
+    if total > len(found):
+        lines.append("\n" + t.gettext("…and {count} more.", count=t.number(total - len(found))))
     return "\n".join(lines)
 
 
@@ -141,35 +190,43 @@ def user_name(user: User) -> str:
     return " ".join(p for p in parts if p)
 
 
-def users(listing: Sequence[User], admin_ids: frozenset[int]) -> str:
-    titles = {UserStatus.PENDING: "Pending", UserStatus.APPROVED: "Approved", UserStatus.FROZEN: "Frozen"}
-    lines = ["<b>👥 Users</b>"]
-    for status, title in titles.items():
+def users(t: Translator, listing: Sequence[User], admin_ids: frozenset[int]) -> str:
+    lines = ["<b>👥 " + t.gettext("Users") + "</b>"]
+    for status, title in _STATUS_TITLES.items():
         group_users = [u for u in listing if u.status is status]
-        lines += ["", f"<b>{title}</b> ({len(group_users)})"]
-        for user in group_users[:40]:
-            admin = " · admin" if user.id in admin_ids else ""
-            denials = f" · {user.denial_count} denials" if user.denial_count else ""
+        lines += ["", f"<b>{t.gettext(title)}</b> ({len(group_users)})"]
+        for user in group_users[:SHOWN_USERS]:
+            admin = " · " + t.gettext("admin") if user.id in admin_ids else ""
+            denials = ""
+            if user.denial_count:
+                count = user.denial_count
+                denials = " · " + t.ngettext("{count} denial", "{count} denials", count, count=count)
             lines.append(f"• {user_name(user)}{admin}{denials}")
-        if len(group_users) > 40:
-            lines.append(f"…and {len(group_users) - 40} more")
+        if len(group_users) > SHOWN_USERS:
+            lines.append(t.gettext("…and {count} more.", count=len(group_users) - SHOWN_USERS))
     return "\n".join(lines)
 
 
-def settings(current: UserSettings) -> str:
-    digest = "off" if current.digest_hour is None else f"daily at {current.digest_hour:02d}:00"
-    return (
-        "<b>⚙️ Your settings</b>\n"
-        f"Sales type: {SALES_TYPE_LABELS[current.sales_type]}\n"
-        f"Default period: {ranges.LABELS[current.period]}\n"
-        f"Milestone alerts: {'on' if current.milestone_notifications else 'off'}\n"
-        f"Digest: {digest}"
-    )
+def settings(t: Translator, current: UserSettings) -> str:
+    if current.digest_hour is None:
+        digest = t.gettext("off")
+    else:
+        digest = t.gettext("daily at {time}", time=f"{current.digest_hour:02d}:00")
+    alerts = t.gettext("on") if current.milestone_notifications else t.gettext("off")
+    lines = [
+        "<b>⚙️ " + t.gettext("Your settings") + "</b>",
+        t.gettext("Language: {language}", language=LANGUAGE_NAMES[t.language]),
+        t.gettext("Sales type: {sales_type}", sales_type=t.gettext(SALES_TYPE_LABELS[current.sales_type])),
+        t.gettext("Default period: {period}", period=t.gettext(ranges.LABELS[current.period])),
+        t.gettext("Milestone alerts: {state}", state=alerts),
+        t.gettext("Digest: {state}", state=digest),
+    ]
+    return "\n".join(lines)
 
 
-def crossing(event: Crossing, currency: str) -> str:
+def crossing(t: Translator, event: Crossing, currency: str) -> str:
     return (
-        f"🎉 <b>{event.kind.value.capitalize()} milestone reached!</b>\n"
-        f"{escape(ranges.describe(event.period))} · {SALES_TYPE_LABELS[event.sales_type]}: "
-        f"{money(event.revenue, currency)} ≥ {money(event.threshold, currency)}"
+        f"🎉 <b>{t.gettext(_CROSSINGS[event.kind])}</b>\n"
+        f"{escape(ranges.describe(t, event.period))} · {t.gettext(SALES_TYPE_LABELS[event.sales_type])}: "
+        f"{t.money(event.revenue, currency)} ≥ {t.money(event.threshold, currency)}"
     )

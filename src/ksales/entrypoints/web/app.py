@@ -6,7 +6,6 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -30,8 +29,6 @@ from ksales.entrypoints.web.middleware import (
 )
 
 log = logging.getLogger(__name__)
-
-STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _is_api(request: Request) -> bool:
@@ -88,6 +85,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
             "health": container.health(),
             "auth": auth,
             "bot_identity": container.bot_identity(),
+            "catalog": container.catalog(),
             "started": time.monotonic(),
             "openapi": openapi.build_document(lookups.version()),
         }
@@ -97,7 +95,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
                 await stack.enter_async_context(runtime.background(container))
             yield state
 
-    static = StaticFiles(directory=STATIC_DIR)
+    static = StaticFiles(directory=pages.STATIC_DIR)
     routes = [
         *pages.routes,
         *api.routes,

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ksales.domain.errors import KsalesError
 from ksales.domain.ids import id_from_text, is_valid_id
+from ksales.domain.language import N_
 from ksales.domain.users import User, UserStatus
 from ksales.ports.clock import Clock
 from ksales.ports.users import UserStore
@@ -52,14 +53,14 @@ def verify_login(fields: Mapping[str, str], bot_token: str, now: datetime) -> in
     received = fields.get("hash", "")
     expected = telegram_hash(fields, bot_token)
     if not hmac.compare_digest(expected.encode(), received.encode()):
-        raise LoginRefused("the login data is not signed by Telegram")
+        raise LoginRefused(N_("the login data is not signed by Telegram"))
     raw_date = fields.get("auth_date", "")
     user_id = id_from_text(fields.get("id", ""))
     if not raw_date.isascii() or not raw_date.isdigit() or len(raw_date) > 12 or user_id is None:
-        raise LoginRefused("the login data is incomplete")
+        raise LoginRefused(N_("the login data is incomplete"))
     age = now.timestamp() - int(raw_date)
     if age > LOGIN_MAX_AGE.total_seconds() or age < -CLOCK_SKEW.total_seconds():
-        raise LoginRefused("the login link has expired; please log in again")
+        raise LoginRefused(N_("the login link has expired; please log in again"))
     return user_id
 
 
@@ -89,7 +90,7 @@ class Auth:
         """A session token for valid widget data of a user with access; raises LoginRefused."""
         user_id = verify_login(fields, self.bot_token, self.clock.now())
         if not self.may_enter(user_id):
-            raise LoginRefused("your account is not approved; ask an admin in the bot (/start)")
+            raise LoginRefused(N_("your account is not approved; ask an admin in the bot (/start)"))
         return self.issue(user_id)
 
     def _generation(self, user_id: int) -> int:

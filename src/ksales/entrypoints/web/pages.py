@@ -12,14 +12,19 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from ksales.domain.language import Language, preferred
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web.auth import NEXT_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Auth, LoginRefused
 from ksales.entrypoints.web.lookups import version
+from ksales.ports.language import Catalog, Translator
 from ksales.ports.telegram import BotIdentity
 
 log = logging.getLogger(__name__)
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+STATIC_DIR = Path(__file__).parent / "static"
+#: The two languages of the header's switch, each by its own name.
+LANGUAGE_NAMES = {Language.UK: "Українська", Language.EN: "English"}
 
 
 def _auth(request: Request) -> Auth | None:
@@ -27,14 +32,38 @@ def _auth(request: Request) -> Auth | None:
     return auth
 
 
+def page_language(request: Request) -> Language:
+    """`?lang=uk|en`, else the browser's first of uk or en (Accept-Language), else KSALES_LANGUAGE."""
+    settings: Settings = request.state.settings
+    asked = request.query_params.get("lang", "").strip().lower()
+    if asked in {language.value for language in Language}:
+        return Language(asked)
+    return preferred(request.headers.get("accept-language")) or settings.language
+
+
+def page_translator(request: Request) -> Translator:
+    catalog: Catalog = request.state.catalog
+    return catalog.translator(page_language(request))
+
+
+def _page_context(request: Request, t: Translator) -> dict[str, object]:
+    """What every page's template uses: its language, `_()` and the version."""
+    return {"lang": t.language.value, "_": t.gettext, "version": version()}
+
+
 async def index(request: Request) -> Response:
     settings: Settings = request.state.settings
+    t = page_translator(request)
     context = {
-        "version": version(),
+        **_page_context(request, t),
         "currency": settings.currency,
         "login_enabled": _auth(request) is not None,
+        "messages": t.dictionary(sorted(STATIC_DIR.glob("*.js"))),
+        "languages": [(language.value, name) for language, name in LANGUAGE_NAMES.items()],
     }
-    return templates.TemplateResponse(request, "index.html", context)
+    response = templates.TemplateResponse(request, "index.html", context)
+    response.headers["Vary"] = "Accept-Language"
+    return response
 
 
 async def bot_username(request: Request) -> str | None:
@@ -47,8 +76,11 @@ async def login(request: Request) -> Response:
     if _auth(request) is None:
         return RedirectResponse("/", status_code=303)
     message = request.query_params.get("error")
-    context = {"bot_username": await bot_username(request), "message": message, "version": version()}
-    return templates.TemplateResponse(request, "login.html", context)
+    t = page_translator(request)
+    context = {**_page_context(request, t), "bot_username": await bot_username(request), "message": message}
+    response = templates.TemplateResponse(request, "login.html", context)
+    response.headers["Vary"] = "Accept-Language"
+    return response
 
 
 def _safe_next(raw: str | None) -> str:
@@ -68,10 +100,11 @@ async def telegram_callback(request: Request) -> Response:
         token = auth.login(fields)
     except LoginRefused as refused:
         log.info("dashboard login refused: %s", refused.message)
+        t = page_translator(request)
         context = {
+            **_page_context(request, t),
             "bot_username": await bot_username(request),
-            "message": refused.message,
-            "version": version(),
+            "message": t.gettext(refused.message),
         }
         return templates.TemplateResponse(request, "login.html", context, status_code=403)
     response = RedirectResponse(_safe_next(request.cookies.get(NEXT_COOKIE)), status_code=303)

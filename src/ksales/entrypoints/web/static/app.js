@@ -1,5 +1,6 @@
 /* The dashboard: filter state in the URL, one fetch per panel, rendering with textContent only. */
 import { ApiError, getJSON } from "./api.js";
+import * as F from "./format.js";
 import { COMPARISONS, GRANULARITIES, PERIODS, SALES_TYPES, TEXT, isSalesType } from "./labels.js";
 import { celebrateCrossings } from "./milestones.js";
 import { DEFAULTS, apiQuery, fromURL, pageQuery } from "./query.js";
@@ -102,7 +103,15 @@ function categoryPath(id) {
   return path;
 }
 
+/* The language switch leads to this very view in the other language. */
+function syncLanguageLinks() {
+  document.querySelectorAll("#lang-switch a").forEach((a) => {
+    a.href = "?" + pageQuery({ ...state, lang: a.dataset.lang }).toString();
+  });
+}
+
 function syncControls() {
+  syncLanguageLinks();
   document.querySelectorAll("#period-buttons button").forEach((b) => {
     b.setAttribute("aria-pressed", String(b.dataset.period === state.period));
   });
@@ -169,8 +178,8 @@ function bindControls() {
   $("subcategory").addEventListener("change", (e) => {
     navigate({ category_id: e.target.value || $("category").value, drill: "" });
   });
-  $("reset").addEventListener("click", () => navigate({ ...DEFAULTS }));
-  $("error-reset").addEventListener("click", () => navigate({ ...DEFAULTS }));
+  $("reset").addEventListener("click", () => navigate({ ...DEFAULTS, lang: state.lang }));
+  $("error-reset").addEventListener("click", () => navigate({ ...DEFAULTS, lang: state.lang }));
   $("error-retry").addEventListener("click", () => load());
   $("refresh").addEventListener("click", () => load());
   $("category-back").addEventListener("click", drillUp);
@@ -213,8 +222,7 @@ function load() {
       customers: r[6], brands: r[7], expenses: r[8], profit: r[9] }, lookups, { into: drillInto, up: drillUp });
     lastPeriod = r[0].period;
     celebrateCrossings(r[0]);
-    $("updated-at").textContent = TEXT.updatedAt(new Date().toLocaleTimeString([], { hour: "2-digit",
-      minute: "2-digit", hour12: false }));
+    $("updated-at").textContent = TEXT.updatedAt(F.timeNow());
     body.dataset.state = "ready";
     body.dataset.seq = String(mine);
   }).catch((error) => {

@@ -71,7 +71,8 @@ export function trend(id, data) {
           label: (ctx) => {
             const pts = ctx.datasetIndex === 0 ? data.points : data.comparison.points;
             const point = pts[ctx.dataIndex];
-            return TEXT.pointTooltip(F.day(point.date, true), F.money(point.revenue), point.orders);
+            return TEXT.pointTooltip(F.day(point.date, true), F.money(point.revenue), F.number(point.orders, 0),
+              point.orders);
           },
         } },
       },

@@ -1,63 +1,68 @@
-/* Number, money and date formatting: "1 234 567 ₴" (narrow no-break space groups, decimal comma). */
-import { MONTHS, TEXT } from "./labels.js";
+/* Numbers, money, percentages and dates in the page's language, by the browser's CLDR data (Intl):
+   "2 585 002,20 ₴" and "2 груд. 2026 р." in Ukrainian, "₴2,585,002.20" and "Dec 2, 2026" in English. */
+import { LANG } from "./i18n.js";
 
-const GROUP = "\u202f";
-const SYMBOLS = { UAH: "₴", USD: "$", EUR: "€", PLN: "zł" };
+const currency = document.body.dataset.currency || "UAH";
 
-function group(intText) {
-  let out = "";
-  for (let i = 0; i < intText.length; i++) {
-    if (i > 0 && (intText.length - i) % 3 === 0) out += GROUP;
-    out += intText[i];
-  }
-  return out;
+const formats = {
+  money: new Intl.NumberFormat(LANG, { style: "currency", currency: currency, currencyDisplay: "narrowSymbol",
+    minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  /* Chart axes and bar labels: 2 500 → "2,5 тис." / "2.5K" (never rounded to a whole thousand). */
+  compact: new Intl.NumberFormat(LANG, { notation: "compact", maximumFractionDigits: 1 }),
+  percent: new Intl.NumberFormat(LANG, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  day: new Intl.DateTimeFormat(LANG, { day: "numeric", month: "short", timeZone: "UTC" }),
+  date: new Intl.DateTimeFormat(LANG, { dateStyle: "medium", timeZone: "UTC" }),
+  time: new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit", hour12: false }),
+};
+const numbers = {};
+
+function missing(value) {
+  return value === null || value === undefined || !isFinite(value);
 }
 
-/* A number with at most `digits` decimals; whole numbers without decimals. */
+/* A number with at most `digits` decimals (2 by default); whole numbers without decimals. */
 export function number(value, digits) {
-  if (value === null || value === undefined || !isFinite(value)) return "—";
+  if (missing(value)) return "—";
   const d = digits === undefined ? 2 : digits;
-  const negative = value < 0;
-  const fixed = Math.abs(value).toFixed(d);
-  const parts = fixed.split(".");
-  let text = group(parts[0]);
-  if (parts.length > 1 && !/^0+$/.test(parts[1])) text += "," + parts[1];
-  return (negative ? "−" : "") + text;
+  if (!numbers[d]) numbers[d] = new Intl.NumberFormat(LANG, { maximumFractionDigits: d });
+  return numbers[d].format(value);
 }
 
-function currencySymbol() {
-  const code = document.body.dataset.currency || "UAH";
-  return SYMBOLS[code] || code;
-}
-
+/* Money, always with 2 decimals. */
 export function money(value) {
-  if (value === null || value === undefined) return "—";
-  return number(value, 2) + "\u00a0" + currencySymbol();
+  return missing(value) ? "—" : formats.money.format(value);
 }
 
-/* Short money for chart axes: 1,2 M ₴ / 350 K ₴. */
+/* Short money for chart axes and bar labels, in the locale's compact notation. */
 export function moneyShort(value) {
-  const abs = Math.abs(value);
-  if (abs >= 1e6) return number(value / 1e6, 1) + "\u00a0" + TEXT.million;
-  if (abs >= 1e3) return number(value / 1e3, 0) + "\u00a0" + TEXT.thousand;
-  return number(value, 0);
+  return missing(value) ? "—" : formats.compact.format(value);
 }
 
+/* `value` in percent: 12.5 → "12,50 %". */
 export function percent(value) {
-  if (value === null || value === undefined) return "—";
-  return number(value, 2) + "\u00a0%";
+  return missing(value) ? "—" : formats.percent.format(value / 100);
 }
 
-/* "2026-11-05" → "5 Nov" (with the year when `withYear`). */
+function utc(iso) {
+  const p = String(iso).split("-").map(Number);
+  return p.length === 3 && p.every((n) => isFinite(n)) ? new Date(Date.UTC(p[0], p[1] - 1, p[2])) : null;
+}
+
+/* "2026-11-05" → "5 лист." / "Nov 5" (with the year when `withYear`). */
 export function day(iso, withYear) {
-  const p = String(iso).split("-");
-  if (p.length !== 3) return String(iso);
-  const text = Number(p[2]) + " " + MONTHS[Number(p[1]) - 1];
-  return withYear ? text + " " + p[0] : text;
+  const d = utc(iso);
+  if (!d) return String(iso);
+  return (withYear ? formats.date : formats.day).format(d);
 }
 
 export function range(start, end) {
-  if (start === end) return day(start, true);
-  const sameYear = start.slice(0, 4) === end.slice(0, 4);
-  return day(start, !sameYear) + " – " + day(end, true);
+  const a = utc(start), b = utc(end);
+  if (!a || !b) return String(start) + " – " + String(end);
+  if (start === end) return formats.date.format(a);
+  return formats.date.formatRange(a, b);
+}
+
+/* The time of day now: "14:05". */
+export function timeNow() {
+  return formats.time.format(new Date());
 }

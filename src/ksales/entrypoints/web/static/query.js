@@ -5,14 +5,15 @@ const FILTER_DEFAULTS = { sales_type: "retail", source_id: "", category_id: "", 
 /* The query parameters every report of the API takes. */
 const API_DEFAULTS = { period: "today", start_date: "", end_date: "", ...FILTER_DEFAULTS,
   compare: "previous_period" };
-/* The page's own view settings, kept in the URL but sent only to the reports that take them. */
-const VIEW_DEFAULTS = { granularity: "day", drill: "" };
+/* The page's own view settings, kept in the URL but sent only to the reports that take them
+   (`lang`, the page's language, to none: the server renders the page in it). */
+const VIEW_DEFAULTS = { granularity: "day", drill: "", lang: "" };
 
 export const FILTERS = Object.keys(FILTER_DEFAULTS);
 export const API_PARAMS = Object.keys(API_DEFAULTS);
 export const DEFAULTS = Object.freeze({ ...API_DEFAULTS, ...VIEW_DEFAULTS });
 /* Parameters with a fixed set of values, matched case-insensitively like the API does. */
-const ENUMS = ["period", "sales_type", "compare", "granularity"];
+const ENUMS = ["period", "sales_type", "compare", "granularity", "lang"];
 
 /* The state a query string (`location.search`) describes, defaults for what it leaves out. */
 export function fromURL(search) {

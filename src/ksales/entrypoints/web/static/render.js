@@ -134,7 +134,7 @@ function customers(c) {
 function brands(b) {
   setEmpty("panel-brands", b.top_by_revenue.length === 0);
   const m = b.metrics;
-  const parts = [TEXT.brandCount(m.brands)];
+  const parts = [TEXT.brandCount(m.brands, F.number(m.brands, 0))];
   if (m.top_brand) parts.push(TEXT.topBrand(m.top_brand, F.percent(m.top_brand_share_pct)));
   parts.push(TEXT.unbranded(F.money(m.unbranded_revenue)));
   $("brands-meta").textContent = parts.join(" · ");
