@@ -145,7 +145,8 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
     container.sales_store()  # open the store before the server starts listening
     url = f"http://{args.host}:{args.port}/"
     log.info("ksales %s: dashboard at %s", __version__, url)
-    print(f"ksales dashboard: {url}", flush=True)
+    t = container.catalog().translator(container.settings().language)
+    print(t.gettext("ksales dashboard: {url}", url=url), flush=True)
     quiet_uvicorn()
     uvicorn.run(
         GuardedApp(create_app(container)),
@@ -220,7 +221,8 @@ def _demo(container: Container, args: argparse.Namespace) -> int:
         report = run_until_stopped(sync.full(HISTORY_DAYS, progress=_ProgressBar()))
         orders = store.order_count()
     print(report.line())
-    print(f"demo store ready: {settings.store_path} ({orders} orders)")
+    t = container.catalog().translator(settings.language)
+    print(t.gettext("demo store ready: {path} ({orders} orders)", path=settings.store_path, orders=orders))
     return 0
 
 
@@ -330,12 +332,18 @@ def _backup(container: Container, args: argparse.Namespace) -> int:
         while time.monotonic() < deadline:
             folder = latest_backup(backups, after=asked.replace(microsecond=0))
             if folder is not None:
-                print(f"backup written by the running service (pid {pid}): {folder}")
+                t = container.catalog().translator(settings.language)
+                print(
+                    t.gettext(
+                        "backup written by the running service (pid {pid}): {folder}", pid=pid, folder=folder
+                    )
+                )
                 return 0
             time.sleep(0.2)
         raise BackupError(f"pid {pid} wrote no backup within {args.timeout:.0f} s; see its log") from None
     folder = create_backup(store, container.user_store(), container.clock(), backups, __version__)
-    print(f"backup written: {folder}")
+    t = container.catalog().translator(settings.language)
+    print(t.gettext("backup written: {folder}", folder=folder))
     return 0
 
 
@@ -349,7 +357,16 @@ def _restore(container: Container, args: argparse.Namespace) -> int:
         raise KsalesError(
             f"restored store holds {orders} orders, the backup's manifest says {manifest.orders}"
         )
-    print(f"restored {args.folder} ({orders} orders, backed up {manifest.created_at:%Y-%m-%d %H:%M} UTC)")
+    t = container.catalog().translator(settings.language)
+    backed_up = f"{manifest.created_at:%Y-%m-%d %H:%M} UTC"
+    print(
+        t.gettext(
+            "restored {folder} ({orders} orders, backed up {moment})",
+            folder=args.folder,
+            orders=orders,
+            moment=backed_up,
+        )
+    )
     return 0
 
 

@@ -13,6 +13,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ksales.domain.language import N_
+
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill(fill_type="solid", start_color="305496", end_color="305496")
 TOTAL_FONT = Font(bold=True)
@@ -33,9 +35,9 @@ class Kind(Enum):
 class Labels:
     """The words and the date format a sheet uses, in the reader's language."""
 
-    metric: str = "Metric"
-    value: str = "Value"
-    total: str = "Total"
+    metric: str = N_("Metric")
+    value: str = N_("Value")
+    total: str = N_("Total")
     date_format: str = "yyyy-mm-dd"
 
 
