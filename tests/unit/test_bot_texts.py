@@ -27,12 +27,14 @@ from ksales.domain.users import UserSettings
 from ksales.entrypoints.bot import texts
 from ksales.entrypoints.bot.gate import action_of
 from ksales.entrypoints.bot.settings_handlers import changed
+from tests.i18n import EN, UK
+from tests.i18n import plain as spaces
 
 PERIOD = Period.named(PeriodKind.MONTH, date(2026, 11, 18))
 
 
 def plain(text: str) -> str:
-    return text.replace("\u00a0", " ")
+    return spaces(text)
 
 
 def summary(revenue: str = "1234567.4", previous: str | None = "1000000") -> Summary:
@@ -68,27 +70,27 @@ def test_report_text() -> None:
         12,
         Decimal("1234567.4"),
     )
-    text = plain(texts.report(summary(), sources, "UAH"))
-    assert "<b>📊 This month (01.11.2026 – 18.11.2026)</b> · All" in text
-    assert "Revenue: <b>1 234 567 ₴</b> (+23.46%)" in text
+    text = plain(texts.report(EN, summary(), sources, "UAH"))
+    assert "<b>📊 This month (Nov 1 – 18, 2026)</b> · All" in text
+    assert "Revenue: <b>₴1,234,567.40</b> (+23.46%)" in text
     assert "Orders: 12 (-5.00%)" in text
-    assert "Average check: 102 881 ₴\n" in text  # no change shown when it is undefined
-    assert "Returns: 2 · 3 000 ₴" in text
-    assert "• &lt;Insta &amp; Co&gt; — 1 234 567 ₴ · 12 orders · 100.00%" in text
-    assert "Milestones (monthly): reached 1 000 000 ₴ ✅; next 2 000 000 ₴ — 61.73%" in text
+    assert "Average check: ₴102,880.62\n" in text  # no change shown when it is undefined
+    assert "Returns: 2 · ₴3,000.00" in text
+    assert "• &lt;Insta &amp; Co&gt; — ₴1,234,567.40 · 12 orders · 100.00%" in text
+    assert "Milestones (monthly): reached ₴1,000,000.00 ✅; next ₴2,000,000.00 — 61.73%" in text
 
 
 def test_report_without_orders_or_comparison() -> None:
     empty = SourceBreakdown(PERIOD, Filters(), (), 0, Decimal(0))
-    text = plain(texts.report(summary("0", None), empty, "USD"))
-    assert "Revenue: <b>0 $</b>\n" in text
+    text = plain(texts.report(EN, summary("0", None), empty, "USD"))
+    assert "Revenue: <b>$0.00</b>\n" in text
     assert "No orders in this period." in text
     assert "Compared with" not in text
 
 
 def test_every_milestone_reached() -> None:
     status = evaluate(Decimal(10_000_000), PeriodKind.MONTH, MilestoneConfig())
-    assert "every milestone reached 🎉" in texts.milestone_line(status, "UAH")
+    assert "every milestone reached 🎉" in texts.milestone_line(EN, status, "UAH")
 
 
 def test_top_text_escapes_and_formats_quantities() -> None:
@@ -96,10 +98,10 @@ def test_top_text_escapes_and_formats_quantities() -> None:
         ProductRow(1, "Mug <b>", Decimal("2.500"), Decimal(100), Decimal("71.43")),
         ProductRow(None, "A & B", Decimal(1), Decimal(50), Decimal("28.57")),
     )
-    text = plain(texts.top(TopProducts(PERIOD, Filters(), "quantity", rows), "Shop <1>", "UAH"))
+    text = plain(texts.top(EN, TopProducts(PERIOD, Filters(), "quantity", rows), "Shop <1>", "UAH"))
     assert "Shop &lt;1&gt; · Retail" in text
-    assert "1. Mug &lt;b&gt; — 2.5 pcs · 100 ₴ · 71.43%" in text
-    assert "2. A &amp; B — 1 pcs · 50 ₴ · 28.57%" in text
+    assert "1. Mug &lt;b&gt; — 2.5 pcs · ₴100.00 · 71.43%" in text
+    assert "2. A &amp; B — 1 pcs · ₴50.00 · 28.57%" in text
 
 
 def test_search_text() -> None:
@@ -111,11 +113,11 @@ def test_search_text() -> None:
         status_id=3,
         buyer=Buyer(1, "<Ann>"),
     )
-    text = plain(texts.search([order], 8, {}, {2: "Web"}, "UAH", UTC))
-    assert "<b>#5</b> · 18.11.2026 08:00 · &lt;Ann&gt;" in text
-    assert "99.50 ₴ · status 3 · Web" in text
+    text = plain(texts.search(EN, [order], 8, {}, {2: "Web"}, "UAH", UTC))
+    assert "<b>#5</b> · Nov 18, 2026 08:00 · &lt;Ann&gt;" in text
+    assert "₴99.50 · status 3 · Web" in text
     assert "…and 7 more." in text
-    assert texts.search([], 0, {}, {}, "UAH", UTC) == "No orders found."
+    assert texts.search(EN, [], 0, {}, {}, "UAH", UTC) == "No orders found."
 
 
 @pytest.mark.parametrize(
@@ -163,3 +165,33 @@ def _message(text: str) -> Message:
 )
 def test_gate_actions(update: Update, action: str) -> None:
     assert action_of(update) == action
+
+
+def test_report_text_in_ukrainian() -> None:
+    sources = SourceBreakdown(
+        PERIOD,
+        Filters(),
+        (SourceRow(3, "<Інста>", 12, Decimal("1234567.4"), Decimal("100.00")),),
+        12,
+        Decimal("1234567.4"),
+    )
+    text = plain(texts.report(UK, summary(), sources, "UAH"))
+    assert "<b>📊 Цей місяць (1–18 лист. 2026 р.)</b> · Усі" in text
+    assert "Виторг: <b>1 234 567,40 ₴</b> (+23,46%)" in text
+    assert "Середній чек: 102 880,62 ₴" in text
+    assert "• &lt;Інста&gt; — 1 234 567,40 ₴ · 12 замовлень · 100,00%" in text
+    assert "Порівняно з 1–18 жовт. 2026 р.: 1 000 000,00 ₴, 10 замовлень" in text
+
+
+@pytest.mark.parametrize(
+    ("count", "form"),
+    [
+        (1, "1 замовлення"),
+        (3, "3 замовлення"),
+        (5, "5 замовлень"),
+        (11, "11 замовлень"),
+        (22, "22 замовлення"),
+    ],
+)
+def test_ukrainian_has_three_plural_forms(count: int, form: str) -> None:
+    assert texts.orders(UK, count) == form
