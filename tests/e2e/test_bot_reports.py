@@ -156,9 +156,15 @@ def press(fake: FakeTelegram, sent: Sent, button: str, expect: str, user: TgUser
 
 
 def test_the_command_menu_is_set_at_start_up(bot: BotThread, fake: FakeTelegram) -> None:
-    (call,) = [c for c in fake.calls if c.method == "setMyCommands"]
-    names = {c["command"] for c in call.params["commands"]}
+    menus = {
+        c.params.get("language_code"): c.params["commands"] for c in fake.calls if c.method == "setMyCommands"
+    }
+    assert set(menus) == {None, "uk", "en"}  # the default (KSALES_LANGUAGE) and one per language
+    names = {c["command"] for c in menus[None]}
     assert {"start", "report", "top", "excel", "search", "dashboard", "help", "users", "settings"} <= names
+    described = {c["command"]: c["description"] for c in menus["uk"]}
+    assert described["report"] == "Звіт про продажі за період"
+    assert {c["command"]: c["description"] for c in menus["en"]}["report"] == "Sales report for a period"
 
 
 def test_report_shows_working_then_todays_figures(bot: BotThread, fake: FakeTelegram) -> None:
