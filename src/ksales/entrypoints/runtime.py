@@ -11,10 +11,11 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Coroutine, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ksales.domain.errors import KsalesError
+from ksales.domain.schedule import full_sync_due
 from ksales.services.health import SYNC, Health
 from ksales.services.sync import FULL_SYNC_KEY, SyncProgress, SyncService
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Deletions in KeyCRM are only found by full syncs: run one this often while serving.
-FULL_SYNC_EVERY = timedelta(days=7)
 #: On an empty demo store: enough days for this and last month's views before the server starts.
 RECENT_DAYS_FIRST = 40
 
@@ -54,13 +53,15 @@ async def _reported(health: Health, work: Coroutine[Any, Any, Any], failure: str
         health.up(SYNC)
 
 
-async def sync_once(sync: SyncService, health: Health, full_days: int = 730) -> None:
+async def sync_once(sync: SyncService, health: Health, full_days: int) -> None:
     """One scheduled sync: full when the last full one is a week old, else incremental. Never raises."""
 
     async def work() -> Any:
         last_full = sync.store.get_meta(FULL_SYNC_KEY)
-        due = last_full is None or sync.clock.now() - datetime.fromisoformat(last_full) >= FULL_SYNC_EVERY
-        return await (sync.full(full_days, progress=log_progress) if due else sync.incremental())
+        since = None if last_full is None else datetime.fromisoformat(last_full)
+        if full_sync_due(since, sync.clock.now()):
+            return await sync.full(full_days, progress=log_progress)
+        return await sync.incremental()
 
     await _reported(health, work(), "the sync failed; the next run will retry")
 
@@ -73,12 +74,12 @@ async def sync_full_history(sync: SyncService, health: Health, days: int) -> Non
     )
 
 
-async def sync_loop(sync: SyncService, health: Health, interval: float) -> None:
+async def sync_loop(sync: SyncService, health: Health, interval: float, full_days: int) -> None:
     while True:
         await asyncio.sleep(interval)
         if sync.running:
             continue
-        await sync_once(sync, health)
+        await sync_once(sync, health, full_days)
 
 
 async def backup_now(container: Container) -> None:
@@ -134,9 +135,10 @@ async def background(container: Container, *, with_bot: bool = True) -> AsyncIte
                 tasks.append(asyncio.create_task(sync_full_history(sync, health, HISTORY_DAYS)))
             else:
                 log.info("empty store: starting a full sync from KeyCRM in the background")
-                tasks.append(asyncio.create_task(sync_once(sync, health)))
+                tasks.append(asyncio.create_task(sync_once(sync, health, settings.full_sync_days)))
         if settings.sync_interval > 0:
-            tasks.append(asyncio.create_task(sync_loop(sync, health, settings.sync_interval)))
+            loop = sync_loop(sync, health, settings.sync_interval, settings.full_sync_days)
+            tasks.append(asyncio.create_task(loop))
         stack.enter_context(backup_on_signal(container, tasks))
         if with_bot and settings.bot_token is not None:
             from ksales.entrypoints.bot.lifecycle import supervised_bot
