@@ -73,6 +73,12 @@ async def _unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text("I didn't understand that. /help lists what I can do.")
 
 
+async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button whose data we never made (an old message, a modified client): answer, never hang."""
+    if update.callback_query is not None:
+        await update.callback_query.answer("Unknown action")
+
+
 def build_bot(
     container: Container,
     request: BaseRequest | None = None,
@@ -128,6 +134,7 @@ def register(application: BotApp, services: BotServices) -> None:
             CallbackQueryHandler(reports.top_button, pattern=rf"^{keyboards.TOP}:"),
             CallbackQueryHandler(reports.excel_button, pattern=rf"^{keyboards.EXCEL}:"),
             CallbackQueryHandler(user_settings.change, pattern=rf"^{keyboards.SETTINGS}:"),
+            CallbackQueryHandler(_unknown_button),
             MessageHandler(filters.ALL, _unknown),
         ]
     )
