@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("folder", type=Path, help="a folder written by `ksales backup`")
 
+    token = commands.add_parser(
+        "token", help="API tokens for other tools: create NAME, list, revoke NAME (works while `serve` runs)"
+    )
+    token_actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    token_actions.add_parser("create", help="a new token; its secret is shown once").add_argument("name")
+    token_actions.add_parser("list", help="every token, revoked ones too (never a secret)")
+    token_actions.add_parser("revoke", help="refuse the token from now on").add_argument("name")
+
     demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
     demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
     demo.add_argument("--seed", type=int, help="seed of the demo shop (default KSALES_DEMO_SEED or 7)")
@@ -316,12 +324,33 @@ def _restore(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(container: Container, args: argparse.Namespace) -> int:
+    tokens = container.tokens()
+    if args.action == "create":
+        created = tokens.create(args.name)
+        print(f"token {created.token.name!r} created; its secret is shown only now:", file=sys.stderr)
+        print(created.secret)
+        print("send it as `Authorization: Bearer <secret>`", file=sys.stderr)
+    elif args.action == "revoke":
+        revoked = tokens.revoke(args.name)
+        print(f"token {revoked.name!r} revoked")
+    else:
+        listed = tokens.list()
+        if not listed:
+            print("no API tokens (create one with `ksales token create NAME`)")
+        for t in listed:
+            state = "active" if t.is_active else f"revoked {t.revoked_at:%Y-%m-%d %H:%M}"
+            print(f"{t.name:<32} created {t.created_at:%Y-%m-%d %H:%M}  {state}")
+    return 0
+
+
 COMMANDS = {
     "serve": _serve,
     "sync": _sync,
     "bot": _bot,
     "report": _report,
     "demo": _demo,
+    "token": _token,
     "backup": _backup,
     "restore": _restore,
 }

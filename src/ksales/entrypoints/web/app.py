@@ -87,6 +87,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
             "sync": container.sync(),
             "health": container.health(),
             "auth": auth,
+            "tokens": container.tokens,
             "bot_identity": container.bot_identity(),
             "started": time.monotonic(),
             "openapi": openapi.build_document(lookups.version()),
