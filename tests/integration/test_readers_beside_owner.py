@@ -1,4 +1,4 @@
-"""Beside a running `ksales serve` (or `ksales bot`): the CLI, the library and API tokens all read through it."""
+"""Beside a running `ksales serve` or `ksales bot`: the CLI, the library and API tokens read through it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pytest
 
 from ksales.adapters.system.owner import OWNER_FILE
 from tests.e2e.processes import clean_env, free_port, ksales, run, stop
-
 
 LOGIN = {
     "BOT_TOKEN": "123456:TEST-token",

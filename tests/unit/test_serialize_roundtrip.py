@@ -63,7 +63,7 @@ def amounts(name: str) -> st.SearchStrategy[Decimal]:
 def value_of(kind: Any, name: str) -> st.SearchStrategy[Any]:
     origin = get_origin(kind)
     if origin in (Union, types.UnionType):
-        inner = [k for k in get_args(kind) if k is not type(None)][0]
+        inner = next(k for k in get_args(kind) if k is not type(None))
         return st.none() | value_of(inner, name)
     if origin is tuple:
         return st.lists(value_of(get_args(kind)[0], name), max_size=3).map(tuple)
