@@ -78,7 +78,7 @@ def test_an_unreachable_service_is_one_clear_error() -> None:
 
 
 def test_connect_urls() -> None:
-    assert connect_url("0.0.0.0", 8080) == "http://127.0.0.1:8080"  # noqa: S104
+    assert connect_url("0.0.0.0", 8080) == "http://127.0.0.1:8080"
     assert connect_url("::", 80) == "http://[::1]:80"
     assert connect_url("fe80::1", 80) == "http://[fe80::1]:80"
     assert connect_url("127.0.0.1", 9) == "http://127.0.0.1:9"
