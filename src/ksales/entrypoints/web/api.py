@@ -21,6 +21,7 @@ from ksales.domain.results import (
     ExpenseTypeRow,
     ProductRow,
     ProfitPoint,
+    ReportBundle,
     SourceRow,
     Summary,
     Trend,
@@ -37,7 +38,8 @@ def _answer(query: Query, name: str, result: Any, table: Callable[[Any], Table],
     """JSON of `result` (plus `extra`), or its main table as CSV when the query asks for `format=csv`."""
     if query.csv:
         header, rows = table(result)
-        return csv_response(name, header, rows, result.period)
+        period = result.summary.period if isinstance(result, ReportBundle) else result.period
+        return csv_response(name, header, rows, period)
     body = to_json(result)
     body.update(extra)
     return JSONResponse(body)
