@@ -133,3 +133,21 @@ def test_names_survive_and_a_bad_format_is_a_400(client: TestClient) -> None:
         for p in client.get("/api/products/top", params={**PARAMS, "by": "revenue"}).json()["products"]
     ]
     assert [r["name"] for r in rows] == names
+
+
+def test_the_openapi_document_offers_csv_and_tokens_on_every_data_endpoint(client: TestClient) -> None:
+    document = client.get("/api/openapi.json").json()
+    assert document["components"]["securitySchemes"]["token"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token from `ksales token create`",
+    }
+    for path in [
+        *TABLES,
+        *LOOKUPS.keys() - {"/api/categories/1/children"},
+        "/api/categories/{category_id}/children",
+    ]:
+        item = document["paths"][path]
+        assert [p["name"] for p in item["parameters"]] == ["format"], path
+        assert "text/csv" in item["get"]["responses"]["200"]["content"], path
+        assert {"token": []} in item["get"]["security"], path

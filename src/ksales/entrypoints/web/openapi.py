@@ -266,8 +266,9 @@ def _operation(summary: str, schema: Schema, parameters: list[Schema]) -> Schema
     ok["content"]["text/csv"] = {"schema": STR}
     responses: dict[str, Schema] = {"200": ok, "400": _json("Invalid parameter", ERROR)}
     responses["401"] = UNAUTHORIZED
-    operation = {"summary": summary, "parameters": [*parameters, FORMAT], "responses": responses}
-    return {"get": {**operation, "security": SECURITY}}
+    operation = {"summary": summary, "parameters": parameters, "responses": responses, "security": SECURITY}
+    # `format` is a path-level parameter: every data endpoint takes it, beside its own ones.
+    return {"parameters": [FORMAT], "get": operation}
 
 
 def build_document(version: str) -> Schema:
@@ -278,7 +279,6 @@ def build_document(version: str) -> Schema:
     children = _operation("Direct children of a category", CATEGORIES, [])
     children["get"]["parameters"] = [
         _param("category_id", {"type": "integer", "minimum": 1}, "Category id", where="path"),
-        FORMAT,
     ]
     children["get"]["responses"]["404"] = _json("No such category", ERROR)
     paths.update(
