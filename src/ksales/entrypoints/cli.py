@@ -14,8 +14,11 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from attrs import define
+
 from ksales import __version__
 from ksales.domain.errors import ConfigError, KsalesError
+from ksales.domain.periods import PeriodKind
 from ksales.entrypoints.container import Container, build_container
 from ksales.entrypoints.formatting import money, pct
 from ksales.entrypoints.logs import configure_logging
@@ -46,10 +49,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("bot", help="run the Telegram bot with background sync, without the dashboard")
 
-    report = commands.add_parser("report", help="print the sales summary, or write it as JSON or Excel")
-    report.add_argument(
-        "--period", help="today, yesterday, week, last_week, month, last_month, last_7_days, …"
+    report = commands.add_parser(
+        "report",
+        help="print the sales summary, or write it as JSON or Excel (beside a running service too)",
     )
+    named = ", ".join(k.value for k in PeriodKind if k is not PeriodKind.CUSTOM)
+    report.add_argument("--period", help=f"one of {named} (default today), or --from/--to")
     report.add_argument("--from", dest="start_date", metavar="YYYY-MM-DD", help="start of a custom range")
     report.add_argument("--to", dest="end_date", metavar="YYYY-MM-DD", help="end of a custom range")
     report.add_argument("--sales-type", help="retail (default), b2b or all")
@@ -69,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
         "restore", help="replace the stores with a backup (the service must be stopped)"
     )
     restore.add_argument("folder", type=Path, help="a folder written by `ksales backup`")
+
+    token = commands.add_parser(
+        "token", help="API tokens for other tools: create NAME, list, revoke NAME (works while `serve` runs)"
+    )
+    token_actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    token_actions.add_parser("create", help="a new token; its secret is shown once").add_argument("name")
+    token_actions.add_parser("list", help="every token, revoked ones too (never a secret)")
+    token_actions.add_parser("revoke", help="refuse the token from now on").add_argument("name")
 
     demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
     demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
@@ -93,13 +106,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in OWNERS:
             container.data_dir_lock()
-        return int(COMMANDS[args.command](container, args) or 0)
+        code = int(COMMANDS[args.command](container, args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, where it is caught, not at exit
+        return code
     except KsalesError as exc:
         print(f"ksales: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("ksales: stopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`ksales report | head`): say so once, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("ksales: the output was closed before the report was written out", file=sys.stderr)
+        return 141
     finally:
         container.shutdown_resources()
 
@@ -128,6 +149,7 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
     import uvicorn
 
     from ksales.entrypoints.web.app import create_app
+    from ksales.entrypoints.web.loopback import connect_url
     from ksales.entrypoints.web.server import GuardedApp, quiet_uvicorn
 
     container.sales_store()  # open the store before the server starts listening
@@ -136,7 +158,7 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
     print(f"ksales dashboard: {url}", flush=True)
     quiet_uvicorn()
     uvicorn.run(
-        GuardedApp(create_app(container)),
+        GuardedApp(create_app(container, address=connect_url(args.host, args.port))),
         host=args.host,
         port=args.port,
         log_config=None,  # our handlers (configure_logging), so the filters and JSON format apply
@@ -212,8 +234,39 @@ def _demo(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+@define
+class EmptyStore(KsalesError):
+    """A report was asked of a store that holds no order yet."""
+
+    message: str = (
+        "the store is empty: fill it with `ksales sync` (from KeyCRM) or `ksales demo` (the demo shop), "
+        "or start `ksales serve`, which loads it on its first start"
+    )
+
+
+@define
+class UnwritableFile(KsalesError):
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse an --xlsx path that cannot be written before any figure is computed."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UnwritableFile(path, "it is a directory")
+    if not folder.is_dir():
+        raise UnwritableFile(path, f"no directory {folder}")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UnwritableFile(path, "permission denied")
+
+
 def _report(container: Container, args: argparse.Namespace) -> int:
-    analytics = container.analytics()
+    from ksales.entrypoints.readers import open_reader, stored_orders
+
     params = {
         key: value
         for key in (
@@ -228,15 +281,25 @@ def _report(container: Container, args: argparse.Namespace) -> int:
         )
         if (value := getattr(args, key)) is not None
     }
-    request = analytics.parse(params)
     if args.xlsx is not None:
-        args.xlsx.write_bytes(container.report_writer().write(analytics.bundle(request)))
-        print(f"wrote {args.xlsx}")
-        return 0
-    summary = analytics.summary(request)
-    if args.json:
-        print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
-        return 0
+        _check_writable(args.xlsx)
+    with open_reader(container) as analytics:
+        request = analytics.parse(params)
+        if stored_orders(analytics) == 0:
+            raise EmptyStore()
+        if args.xlsx is not None:
+            workbook = container.report_writer().write(analytics.bundle(request))
+            try:
+                args.xlsx.write_bytes(workbook)
+            except OSError as error:
+                raise UnwritableFile(args.xlsx, error.strerror or type(error).__name__) from None
+            print(f"wrote {args.xlsx}")
+            return 0
+        summary = analytics.summary(request)
+        if args.json:
+            print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
+            return 0
+        sources = analytics.sources_breakdown(request).sources
     currency = container.settings().currency
     period = summary.period
     print(f"Sales {period.start} … {period.end} ({period.kind.value}), {summary.filters.sales_type.value}")
@@ -263,7 +326,6 @@ def _report(container: Container, args: argparse.Namespace) -> int:
         rows.append((f"Milestone ({m.kind.value})", state))
     for label, value in rows:
         print(f"  {label:<22} {value}")
-    sources = analytics.sources_breakdown(request).sources
     if sources:
         print("  Sources:")
         for s in sources:
@@ -315,12 +377,33 @@ def _restore(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(container: Container, args: argparse.Namespace) -> int:
+    tokens = container.tokens()
+    if args.action == "create":
+        created = tokens.create(args.name)
+        print(f"token {created.token.name!r} created; its secret is shown only now:", file=sys.stderr)
+        print(created.secret)
+        print("send it as `Authorization: Bearer <secret>`", file=sys.stderr)
+    elif args.action == "revoke":
+        revoked = tokens.revoke(args.name)
+        print(f"token {revoked.name!r} revoked")
+    else:
+        listed = tokens.list()
+        if not listed:
+            print("no API tokens (create one with `ksales token create NAME`)")
+        for t in listed:
+            state = "active" if t.is_active else f"revoked {t.revoked_at:%Y-%m-%d %H:%M}"
+            print(f"{t.name:<32} created {t.created_at:%Y-%m-%d %H:%M}  {state}")
+    return 0
+
+
 COMMANDS = {
     "serve": _serve,
     "sync": _sync,
     "bot": _bot,
     "report": _report,
     "demo": _demo,
+    "token": _token,
     "backup": _backup,
     "restore": _restore,
 }

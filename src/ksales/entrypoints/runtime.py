@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Coroutine, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ksales.adapters.system.owner import advertised
 from ksales.domain.errors import KsalesError
 from ksales.domain.schedule import full_sync_due
 from ksales.services.health import SYNC, Health
@@ -113,8 +114,14 @@ async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def background(container: Container, *, with_bot: bool = True) -> AsyncIterator[None]:
-    """Run the syncs (and the bot when BOT_TOKEN is set) for the lifetime of the block."""
+async def background(
+    container: Container, *, with_bot: bool = True, address: str | None = None
+) -> AsyncIterator[None]:
+    """Run the syncs (and the bot when BOT_TOKEN is set) for the lifetime of the block.
+
+    With `address` (where this process answers the API), readers on this machine are told so through
+    `<data dir>/ksales.owner.json` once everything has started, with this process's local token.
+    """
     settings = container.settings()
     sync: SyncService = container.sync()
     health: Health = container.health()
@@ -144,11 +151,22 @@ async def background(container: Container, *, with_bot: bool = True) -> AsyncIte
             from ksales.entrypoints.bot.lifecycle import supervised_bot
 
             await stack.enter_async_context(supervised_bot(container))
+        if address is not None:
+            stack.enter_context(advertised(settings.data_dir, address, container.local_secret()))
         yield
 
 
 async def serve_bot(container: Container) -> None:
-    """`ksales bot`: the bot and the background sync, without the web, until cancelled."""
+    """`ksales bot`: the bot and the background sync, without the dashboard, until cancelled.
+
+    As the store's owner it still answers the API (for `ksales report` and the library) on a loopback port.
+    """
+    from ksales.entrypoints.web.app import create_app
+    from ksales.entrypoints.web.loopback import loopback_api
+    from ksales.entrypoints.web.server import GuardedApp
+
     container.bot_token()  # no token: a clear error before anything starts
-    async with background(container, with_bot=True):
-        await asyncio.Event().wait()
+    async with loopback_api(GuardedApp(create_app(container, background=False))) as url:
+        log.info("the API for readers on this machine: %s", url)
+        async with background(container, with_bot=True, address=url):
+            await asyncio.Event().wait()

@@ -72,8 +72,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=500)
 
 
-def create_app(container: Container, *, background: bool = True) -> Starlette:
-    """The dashboard; with `background` the lifespan also runs the syncs (and the bot when configured)."""
+def create_app(container: Container, *, background: bool = True, address: str | None = None) -> Starlette:
+    """The dashboard; with `background` the lifespan also runs the syncs (and the bot when configured).
+
+    `address` is where the server can be reached from this machine, for readers of the same data directory.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -87,6 +90,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
             "sync": container.sync(),
             "health": container.health(),
             "auth": auth,
+            "tokens": container.tokens,
             "bot_identity": container.bot_identity(),
             "started": time.monotonic(),
             "openapi": openapi.build_document(lookups.version()),
@@ -94,7 +98,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
         async with contextlib.AsyncExitStack() as stack:
             if background:
                 stack.callback(container.shutdown_resources)
-                await stack.enter_async_context(runtime.background(container))
+                await stack.enter_async_context(runtime.background(container, address=address))
             yield state
 
     static = StaticFiles(directory=STATIC_DIR)

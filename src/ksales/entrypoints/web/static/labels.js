@@ -82,4 +82,6 @@ export const TEXT = {
   unreachable: "The dashboard could not reach the server.",
   lookupsFailed: "The filter lists could not be loaded.",
   updatedAt: (time) => `Updated ${time}`,
+  csv: "CSV",
+  csvTitle: "Download these figures as CSV (opens in Excel)",
 };
