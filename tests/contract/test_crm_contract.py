@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -32,6 +33,7 @@ from tests.contract.crm_checks import (
 )
 from tests.integration.fake_keycrm import API_KEY, FakeKeyCrm, make_order, serving, shop_dictionaries
 
+KYIV = ZoneInfo("Europe/Kyiv")
 NOW = datetime(2026, 3, 1, 12, 0, 30, 250_000, tzinfo=UTC)
 DEMO_DAYS = 40
 KEYCRM_DAYS = 20
@@ -46,7 +48,7 @@ def demo_shop(seed: int) -> tuple[Dictionaries, tuple[Order, ...]]:
 
 
 def demo_crm(seed: int) -> DemoCrm:
-    return DemoCrm(FixedClock(NOW), seed=seed, orders_per_year=3000, history_days=DEMO_DAYS)
+    return DemoCrm(FixedClock(NOW), seed=seed, timezone=KYIV, orders_per_year=3000, history_days=DEMO_DAYS)
 
 
 @st.composite

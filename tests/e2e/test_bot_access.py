@@ -13,7 +13,7 @@ from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.users import InMemoryUserStore
 from ksales.domain.language import Language
 from ksales.domain.users import UserStatus
-from ksales.entrypoints.bot import texts
+from ksales.entrypoints.bot import keyboards, texts
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Secret, Settings
 from tests.containers import on_fakes
@@ -142,3 +142,29 @@ def test_users_list_actions(bot: BotThread, fake: FakeTelegram, users: InMemoryU
     revoked = users.get(pending.id)
     assert revoked is not None
     assert revoked.status is UserStatus.DENIED
+
+
+def test_an_oversized_user_id_is_ignored_not_crashed_on(
+    bot: BotThread, fake: FakeTelegram, users: InMemoryUserStore
+) -> None:
+    """Issue 9: ids enter through bot updates too; one above 2^53 is dropped at the gate."""
+    huge = TgUser(2**64 + 1, "Mallory")
+    mark = fake.send(huge, "/start")
+    fake.send(huge, "hello")
+    # The admin's next command is answered; nothing was sent to (or stored for) the oversized id.
+    ask(fake, ADMIN, "/help", "/report")
+    assert fake.texts_to(huge.id, since=mark) == []
+    assert users.get(huge.id) is None
+
+
+def test_a_forged_review_button_is_refused(bot: BotThread, fake: FakeTelegram) -> None:
+    """A button's data comes from the client: an id that is no id gets a short answer, not a crash."""
+    notice = ask(fake, ADMIN, "/help", "/report")
+    forged = [f"{keyboards.REVIEW}:approve:{2**70}:{keyboards.FROM_NOTICE}", "nonsense", "acc:x:1:n"]
+    notice.reply_markup = {
+        "inline_keyboard": [[{"text": f"Forged {n}", "callback_data": data}] for n, data in enumerate(forged)]
+    }
+    for n in range(len(forged)):
+        mark = fake.press(ADMIN, notice, f"Forged {n}")
+        answers = [c.params.get("text") for c in fake.calls[mark:] if c.method == "answerCallbackQuery"]
+        assert answers == ["Unknown action"], answers

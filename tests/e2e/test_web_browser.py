@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import os
 import socket
 import threading
@@ -396,3 +397,44 @@ def test_the_url_and_the_api_queries(page: Any, server: Server) -> None:
     assert query(f"({api})('?start_date=2026-01-01&end_date=2026-01-31&compare=none')") == (
         "start_date=2026-01-01&end_date=2026-01-31&sales_type=retail&compare=none"
     )
+
+
+CSV_CARDS = [
+    "panel-trend",
+    "panel-sources",
+    "panel-sources-share",
+    "panel-products-qty",
+    "panel-products-rev",
+    "panel-categories",
+    "panel-customers",
+    "panel-brands",
+    "panel-profit",
+]
+
+
+def test_every_chart_card_downloads_its_csv(page: Any, server: Server) -> None:
+    page.goto(server.url + "/?period=month&sales_type=all")
+    settle(page)
+    summary = server.api("/api/summary", period="month", sales_type="all")
+    start, end = summary["period"]["start"], summary["period"]["end"]
+    for card_id in CSV_CARDS:
+        href = page.get_attribute(f"#{card_id} a.csv-link", "href")
+        assert href is not None and "format=csv" in href and "period=month" in href, card_id
+        answer = page.evaluate(
+            """async h => { const r = await fetch(h); const b = new Uint8Array(await r.arrayBuffer());
+                           return [r.status, r.headers.get('content-type'), Array.from(b.slice(0, 3))]; }""",
+            href,
+        )
+        assert answer == [200, "text/csv; charset=utf-8", [0xEF, 0xBB, 0xBF]], card_id
+
+    with page.expect_download() as started:
+        page.click("#panel-sources a.csv-link")
+    download = started.value
+    assert download.suggested_filename == f"ksales_sales_by_source_{start}_{end}.csv"
+    rows = list(csv.reader(Path(download.path()).read_text(encoding="utf-8-sig").splitlines()))
+    names = [
+        row["name"] for row in server.api("/api/sales/by-source", period="month", sales_type="all")["sources"]
+    ]
+    assert rows[0] == ["id", "name", "orders", "revenue", "share_pct"]
+    assert [row[1] for row in rows[1:]] == names
+    assert page.errors == []

@@ -104,3 +104,23 @@ def test_full_sync_covers_ksales_full_sync_days_by_default(
     assert fetched(capsys.readouterr().out) == by_default > 0
     assert cli.main(["sync", "--full", "--days", "6"]) == 0
     assert fetched(capsys.readouterr().out) > by_default
+
+
+def test_cli_errors_in_ukrainian(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KSALES_LANGUAGE", "uk")
+    assert cli.main(["report"]) == 1
+    assert "сховище порожнє" in capsys.readouterr().err
+    folder = data_dir.parent / "reports"
+    folder.mkdir()
+    assert cli.main(["report", "--xlsx", str(folder)]) == 1
+    assert capsys.readouterr().err == f"ksales: помилка: не вдалося записати {folder}: це тека\n"
+
+
+def test_cli_errors_in_english(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report"]) == 1
+    assert "the store is empty" in capsys.readouterr().err
+    missing = data_dir.parent / "nowhere" / "r.xlsx"
+    assert cli.main(["report", "--xlsx", str(missing)]) == 1
+    assert capsys.readouterr().err == f"ksales: error: cannot write {missing}: its folder does not exist\n"

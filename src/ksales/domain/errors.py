@@ -35,10 +35,6 @@ class NotFound(KsalesError):
     message: str
 
 
-class UnknownCategory(NotFound):
-    """No category with that id."""
-
-
 @define
 class ConfigError(KsalesError):
     """A setting is missing or malformed; `variable` names it."""

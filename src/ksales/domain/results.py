@@ -1,4 +1,8 @@
-"""Typed results: the store's aggregates and the report figures built from them (SPEC §6)."""
+"""Typed results: the store's aggregates and the report figures built from them (SPEC §6).
+
+Longer than most modules on purpose: these are plain frozen records, one per table or figure of the API,
+and the serialiser, the API and the library read them together; split, they would only be re-imported.
+"""
 
 from __future__ import annotations
 

@@ -14,11 +14,14 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from attrs import define
+
 from ksales import __version__
 from ksales.adapters.babel import BabelCatalog
 from ksales.domain.errors import ConfigError, KsalesError
-from ksales.domain.language import Language
+from ksales.domain.language import N_, Language
 from ksales.domain.names import VALUE_NAMES
+from ksales.domain.periods import PeriodKind
 from ksales.domain.results import SourceRow, Summary
 from ksales.entrypoints.container import Container, build_container
 from ksales.entrypoints.logs import configure_logging
@@ -50,10 +53,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("bot", help="run the Telegram bot with background sync, without the dashboard")
 
-    report = commands.add_parser("report", help="print the sales summary, or write it as JSON or Excel")
-    report.add_argument(
-        "--period", help="today, yesterday, week, last_week, month, last_month, last_7_days, …"
+    report = commands.add_parser(
+        "report",
+        help="print the sales summary, or write it as JSON or Excel (beside a running service too)",
     )
+    named = ", ".join(k.value for k in PeriodKind if k is not PeriodKind.CUSTOM)
+    report.add_argument("--period", help=f"one of {named} (default today), or --from/--to")
     report.add_argument("--from", dest="start_date", metavar="YYYY-MM-DD", help="start of a custom range")
     report.add_argument("--to", dest="end_date", metavar="YYYY-MM-DD", help="end of a custom range")
     report.add_argument("--sales-type", help="retail (default), b2b or all")
@@ -73,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
         "restore", help="replace the stores with a backup (the service must be stopped)"
     )
     restore.add_argument("folder", type=Path, help="a folder written by `ksales backup`")
+
+    token = commands.add_parser(
+        "token", help="API tokens for other tools: create NAME, list, revoke NAME (works while `serve` runs)"
+    )
+    token_actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    token_actions.add_parser("create", help="a new token; its secret is shown once").add_argument("name")
+    token_actions.add_parser("list", help="every token, revoked ones too (never a secret)")
+    token_actions.add_parser("revoke", help="refuse the token from now on").add_argument("name")
 
     demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
     demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
@@ -105,13 +118,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in OWNERS:
             container.data_dir_lock()
-        return int(COMMANDS[args.command](container, args) or 0)
+        code = int(COMMANDS[args.command](container, args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, where it is caught, not at exit
+        return code
     except KsalesError as exc:
-        print("ksales: " + t.gettext("error: {error}", error=exc), file=sys.stderr)
+        error = exc.translated(t) if isinstance(exc, CliError) else str(exc)
+        print("ksales: " + t.gettext("error: {error}", error=error), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("ksales: " + t.gettext("stopped"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`ksales report | head`): say so once, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(
+            "ksales: " + t.gettext("the output was closed before the report was written out"), file=sys.stderr
+        )
+        return 141
     finally:
         container.shutdown_resources()
 
@@ -140,6 +164,7 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
     import uvicorn
 
     from ksales.entrypoints.web.app import create_app
+    from ksales.entrypoints.web.loopback import connect_url
     from ksales.entrypoints.web.server import GuardedApp, quiet_uvicorn
 
     container.sales_store()  # open the store before the server starts listening
@@ -149,7 +174,7 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
     print(t.gettext("ksales dashboard: {url}", url=url), flush=True)
     quiet_uvicorn()
     uvicorn.run(
-        GuardedApp(create_app(container)),
+        GuardedApp(create_app(container, address=connect_url(args.host, args.port))),
         host=args.host,
         port=args.port,
         log_config=None,  # our handlers (configure_logging), so the filters and JSON format apply
@@ -226,8 +251,53 @@ def _demo(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+class CliError(KsalesError):
+    """An error of the command line itself, told in KSALES_LANGUAGE (the API's errors stay English)."""
+
+    def translated(self, t: Translator) -> str:
+        return t.gettext(str(self))
+
+
+@define
+class EmptyStore(CliError):
+    """A report was asked of a store that holds no order yet."""
+
+    message: str = N_(
+        "the store is empty: fill it with `ksales sync` (from KeyCRM) or `ksales demo` (the demo shop), "
+        "or start `ksales serve`, which loads it on its first start"
+    )
+
+
+_CANNOT_WRITE = N_("cannot write {path}: {reason}")
+
+
+@define
+class UnwritableFile(CliError):
+    path: Path
+    #: A catalog message, or the system's own words for an OS error.
+    reason: str
+
+    def __str__(self) -> str:
+        return _CANNOT_WRITE.format(path=self.path, reason=self.reason)
+
+    def translated(self, t: Translator) -> str:
+        return t.gettext(_CANNOT_WRITE, path=self.path, reason=t.gettext(self.reason))
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse an --xlsx path that cannot be written before any figure is computed."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UnwritableFile(path, N_("it is a directory"))
+    if not folder.is_dir():
+        raise UnwritableFile(path, N_("its folder does not exist"))
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UnwritableFile(path, N_("permission denied"))
+
+
 def _report(container: Container, args: argparse.Namespace) -> int:
-    analytics = container.analytics()
+    from ksales.entrypoints.readers import open_reader, stored_orders
+
     params = {
         key: value
         for key in (
@@ -242,18 +312,28 @@ def _report(container: Container, args: argparse.Namespace) -> int:
         )
         if (value := getattr(args, key)) is not None
     }
-    request = analytics.parse(params)
+    if args.xlsx is not None:
+        _check_writable(args.xlsx)
     settings = container.settings()
     t = container.catalog().translator(settings.language)
-    if args.xlsx is not None:
-        args.xlsx.write_bytes(container.report_writer().write(analytics.bundle(request), settings.language))
-        print(t.gettext("wrote {path}", path=args.xlsx))
-        return 0
-    summary = analytics.summary(request)
-    if args.json:
-        print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
-        return 0
-    for line in report_lines(t, summary, analytics.sources_breakdown(request).sources, settings.currency):
+    with open_reader(container) as analytics:
+        request = analytics.parse(params)
+        if stored_orders(analytics) == 0:
+            raise EmptyStore()
+        if args.xlsx is not None:
+            workbook = container.report_writer().write(analytics.bundle(request), settings.language)
+            try:
+                args.xlsx.write_bytes(workbook)
+            except OSError as error:
+                raise UnwritableFile(args.xlsx, error.strerror or type(error).__name__) from None
+            print(t.gettext("wrote {path}", path=args.xlsx))
+            return 0
+        summary = analytics.summary(request)
+        if args.json:
+            print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
+            return 0
+        sources = analytics.sources_breakdown(request).sources
+    for line in report_lines(t, summary, sources, settings.currency):
         print(line)
     return 0
 
@@ -370,12 +450,41 @@ def _restore(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(container: Container, args: argparse.Namespace) -> int:
+    tokens = container.tokens()
+    t = container.catalog().translator(container.settings().language)
+    if args.action == "create":
+        created = tokens.create(args.name)
+        print(
+            t.gettext("token {name} created; its secret is shown only now:", name=repr(created.token.name)),
+            file=sys.stderr,
+        )
+        print(created.secret)
+        print(t.gettext("send it as `Authorization: Bearer <secret>`"), file=sys.stderr)
+    elif args.action == "revoke":
+        revoked = tokens.revoke(args.name)
+        print(t.gettext("token {name} revoked", name=repr(revoked.name)))
+    else:
+        listed = tokens.list()
+        if not listed:
+            print(t.gettext("no API tokens (create one with `ksales token create NAME`)"))
+        for token in listed:
+            if token.revoked_at is None:
+                state = t.gettext("active")
+            else:
+                state = t.gettext("revoked {moment}", moment=f"{token.revoked_at:%Y-%m-%d %H:%M}")
+            created_at = t.gettext("created {moment}", moment=f"{token.created_at:%Y-%m-%d %H:%M}")
+            print(f"{token.name:<32} {created_at}  {state}")
+    return 0
+
+
 COMMANDS = {
     "serve": _serve,
     "sync": _sync,
     "bot": _bot,
     "report": _report,
     "demo": _demo,
+    "token": _token,
     "backup": _backup,
     "restore": _restore,
 }

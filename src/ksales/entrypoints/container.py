@@ -26,6 +26,7 @@ from ksales.services.health import Backoff, Health
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
 from ksales.services.sync import SyncService
+from ksales.services.tokens import TokenService, new_secret
 
 if TYPE_CHECKING:
     from ksales.adapters.demo.crm import DemoCrm
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ksales.ports.report import ReportWriter
     from ksales.ports.store import SalesStore
     from ksales.ports.telegram import BotIdentity
+    from ksales.ports.tokens import ApiTokens
     from ksales.ports.users import UserStore
 
 
@@ -72,6 +74,18 @@ def open_user_store(settings: Settings) -> Iterator[UserStore]:
         yield store
     finally:
         store.close()
+
+
+def open_api_tokens(settings: Settings) -> Iterator[ApiTokens]:
+    """The API tokens in `users.sqlite3`: needs no data-dir lock (SQLite takes a second connection)."""
+    from ksales.adapters.sqlite.tokens import SqliteApiTokens
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    tokens = SqliteApiTokens(settings.users_path)
+    try:
+        yield tokens
+    finally:
+        tokens.close()
 
 
 def make_demo_crm(
@@ -162,6 +176,10 @@ class Container(containers.DeclarativeContainer):
         open_sales_store, settings, data_dir_lock
     )
     user_store: providers.Provider[UserStore] = providers.Resource(open_user_store, settings)
+    api_tokens: providers.Provider[ApiTokens] = providers.Resource(open_api_tokens, settings)
+    #: This process's own token, for same-machine readers (written to `ksales.owner.json` by an owner).
+    local_secret = providers.Singleton(new_secret)
+    tokens = providers.Singleton(TokenService, tokens=api_tokens, clock=clock, local_secret=local_secret)
     crm: providers.Provider[Crm] = providers.Singleton(make_crm, settings, clock, health)
     demo_crm = providers.Factory(make_demo_crm, settings, clock)
     report_writer: providers.Provider[ReportWriter] = providers.Singleton(

@@ -11,10 +11,12 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Coroutine, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ksales.adapters.system.owner import advertised
 from ksales.domain.errors import KsalesError
+from ksales.domain.schedule import full_sync_due
 from ksales.services.health import SYNC, Health
 from ksales.services.sync import FULL_SYNC_KEY, SyncProgress, SyncService
 
@@ -23,8 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Deletions in KeyCRM are only found by full syncs: run one this often while serving.
-FULL_SYNC_EVERY = timedelta(days=7)
 #: On an empty demo store: enough days for this and last month's views before the server starts.
 RECENT_DAYS_FIRST = 40
 
@@ -54,13 +54,15 @@ async def _reported(health: Health, work: Coroutine[Any, Any, Any], failure: str
         health.up(SYNC)
 
 
-async def sync_once(sync: SyncService, health: Health, full_days: int = 730) -> None:
+async def sync_once(sync: SyncService, health: Health, full_days: int) -> None:
     """One scheduled sync: full when the last full one is a week old, else incremental. Never raises."""
 
     async def work() -> Any:
         last_full = sync.store.get_meta(FULL_SYNC_KEY)
-        due = last_full is None or sync.clock.now() - datetime.fromisoformat(last_full) >= FULL_SYNC_EVERY
-        return await (sync.full(full_days, progress=log_progress) if due else sync.incremental())
+        since = None if last_full is None else datetime.fromisoformat(last_full)
+        if full_sync_due(since, sync.clock.now()):
+            return await sync.full(full_days, progress=log_progress)
+        return await sync.incremental()
 
     await _reported(health, work(), "the sync failed; the next run will retry")
 
@@ -73,12 +75,12 @@ async def sync_full_history(sync: SyncService, health: Health, days: int) -> Non
     )
 
 
-async def sync_loop(sync: SyncService, health: Health, interval: float) -> None:
+async def sync_loop(sync: SyncService, health: Health, interval: float, full_days: int) -> None:
     while True:
         await asyncio.sleep(interval)
         if sync.running:
             continue
-        await sync_once(sync, health)
+        await sync_once(sync, health, full_days)
 
 
 async def backup_now(container: Container) -> None:
@@ -112,8 +114,14 @@ async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def background(container: Container, *, with_bot: bool = True) -> AsyncIterator[None]:
-    """Run the syncs (and the bot when BOT_TOKEN is set) for the lifetime of the block."""
+async def background(
+    container: Container, *, with_bot: bool = True, address: str | None = None
+) -> AsyncIterator[None]:
+    """Run the syncs (and the bot when BOT_TOKEN is set) for the lifetime of the block.
+
+    With `address` (where this process answers the API), readers on this machine are told so through
+    `<data dir>/ksales.owner.json` once everything has started, with this process's local token.
+    """
     settings = container.settings()
     sync: SyncService = container.sync()
     health: Health = container.health()
@@ -134,19 +142,31 @@ async def background(container: Container, *, with_bot: bool = True) -> AsyncIte
                 tasks.append(asyncio.create_task(sync_full_history(sync, health, HISTORY_DAYS)))
             else:
                 log.info("empty store: starting a full sync from KeyCRM in the background")
-                tasks.append(asyncio.create_task(sync_once(sync, health)))
+                tasks.append(asyncio.create_task(sync_once(sync, health, settings.full_sync_days)))
         if settings.sync_interval > 0:
-            tasks.append(asyncio.create_task(sync_loop(sync, health, settings.sync_interval)))
+            loop = sync_loop(sync, health, settings.sync_interval, settings.full_sync_days)
+            tasks.append(asyncio.create_task(loop))
         stack.enter_context(backup_on_signal(container, tasks))
         if with_bot and settings.bot_token is not None:
             from ksales.entrypoints.bot.lifecycle import supervised_bot
 
             await stack.enter_async_context(supervised_bot(container))
+        if address is not None:
+            stack.enter_context(advertised(settings.data_dir, address, container.local_secret()))
         yield
 
 
 async def serve_bot(container: Container) -> None:
-    """`ksales bot`: the bot and the background sync, without the web, until cancelled."""
+    """`ksales bot`: the bot and the background sync, without the dashboard, until cancelled.
+
+    As the store's owner it still answers the API (for `ksales report` and the library) on a loopback port.
+    """
+    from ksales.entrypoints.web.app import create_app
+    from ksales.entrypoints.web.loopback import loopback_api
+    from ksales.entrypoints.web.server import GuardedApp
+
     container.bot_token()  # no token: a clear error before anything starts
-    async with background(container, with_bot=True):
-        await asyncio.Event().wait()
+    async with loopback_api(GuardedApp(create_app(container, background=False))) as url:
+        log.info("the API for readers on this machine: %s", url)
+        async with background(container, with_bot=True, address=url):
+            await asyncio.Event().wait()

@@ -1,4 +1,8 @@
-"""The analytics use cases: a request (period, filters, comparison) in, typed report figures out."""
+"""The analytics use cases: a request (period, filters, comparison) in, typed report figures out.
+
+One method per report of SPEC §6, each a few lines over the store's queries; kept in one class because the
+web API, the bot, the workbook and the library all go through exactly this surface.
+"""
 
 from __future__ import annotations
 

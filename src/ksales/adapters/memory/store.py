@@ -1,4 +1,8 @@
-"""The reference SalesStore: plain Python over dicts, as direct a reading of SPEC §5 as possible."""
+"""The reference SalesStore: plain Python over dicts, as direct a reading of SPEC §5 as possible.
+
+It implements every query of the `SalesStore` port in one place on purpose: it is what the contract tests
+compare the DuckDB store with, and it reads best side by side with the spec.
+"""
 
 from __future__ import annotations
 

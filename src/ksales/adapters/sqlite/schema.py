@@ -28,6 +28,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     ("CREATE INDEX users_by_status ON users (status, id)",),
     ("ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",),
+    (
+        """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            digest TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )
+        """,
+        "CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL",
+    ),
     ("ALTER TABLE users ADD COLUMN language TEXT",),
 )
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ksales.adapters.sqlite.schema import migrate
+from ksales.adapters.sqlite.connection import open_database
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.ids import fits_int64
 from ksales.domain.language import Language
@@ -19,9 +19,6 @@ from ksales.domain.rules import SalesType
 from ksales.domain.users import User, UserSettings, UserStatus
 
 T = TypeVar("T")
-
-#: How long a writer waits for another connection's lock (the dashboard, a CLI) before failing.
-BUSY_TIMEOUT_MS = 5000
 
 _COLUMNS = (
     "id, status, username, full_name, requested_at, reviewed_at, reviewed_by, denial_count, "
@@ -87,19 +84,7 @@ class SqliteUserStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        try:
-            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE for writes).
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as error:
-            raise StoreUnavailable(f"cannot open the users database: {error}") from error
-        try:
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            migrate(self._db)
-        except sqlite3.Error as error:
-            self._db.close()
-            raise StoreUnavailable(f"cannot open the users database: {error}") from error
+        self._db = open_database(self.path)
 
     def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:

@@ -33,6 +33,13 @@ class DataDirLock:
         os.pwrite(fd, f"pid {os.getpid()} ({' '.join(['ksales', *sys.argv[1:2]])})\n".encode(), 0)
         self._fd = fd
 
+    def holder(self) -> str:
+        """What the holder wrote about itself (`pid 12 (ksales serve)`), or "" when unreadable."""
+        try:
+            return self.path.read_text().strip()
+        except OSError:
+            return ""
+
     def holder_pid(self) -> int | None:
         """The pid written by the process holding the lock, if readable."""
         try:

@@ -90,6 +90,17 @@ class Unknown:
             await update.effective_message.reply_text(self.s.translator(update).gettext(texts.UNKNOWN))
 
 
+class UnknownButton:
+    """A button whose data we never made (an old message, a modified client): answer, never hang."""
+
+    def __init__(self, services: BotServices) -> None:
+        self.s = services
+
+    async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer(self.s.translator(update).gettext(texts.UNKNOWN_ACTION))
+
+
 def build_bot(
     container: Container,
     request: BaseRequest | None = None,
@@ -145,6 +156,7 @@ def register(application: BotApp, services: BotServices) -> None:
             CallbackQueryHandler(reports.top_button, pattern=rf"^{keyboards.TOP}:"),
             CallbackQueryHandler(reports.excel_button, pattern=rf"^{keyboards.EXCEL}:"),
             CallbackQueryHandler(user_settings.change, pattern=rf"^{keyboards.SETTINGS}:"),
+            CallbackQueryHandler(UnknownButton(services)),
             MessageHandler(filters.ALL, Unknown(services)),
         ]
     )

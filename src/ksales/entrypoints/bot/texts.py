@@ -23,6 +23,7 @@ APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a minu
 NOT_ALLOWED = N_("You don't have access yet. Send /start to request it.")
 ADMINS_ONLY = N_("Only admins can do that.")
 UNKNOWN = N_("I didn't understand that. /help lists what I can do.")
+UNKNOWN_ACTION = N_("Unknown action")
 STALE_BUTTON = N_("That button is out of date; please start again.")
 
 HELP = N_(

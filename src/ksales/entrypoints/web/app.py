@@ -69,8 +69,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=500)
 
 
-def create_app(container: Container, *, background: bool = True) -> Starlette:
-    """The dashboard; with `background` the lifespan also runs the syncs (and the bot when configured)."""
+def create_app(container: Container, *, background: bool = True, address: str | None = None) -> Starlette:
+    """The dashboard; with `background` the lifespan also runs the syncs (and the bot when configured).
+
+    `address` is where the server can be reached from this machine, for readers of the same data directory.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -84,6 +87,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
             "sync": container.sync(),
             "health": container.health(),
             "auth": auth,
+            "tokens": container.tokens,
             "bot_identity": container.bot_identity(),
             "catalog": container.catalog(),
             "started": time.monotonic(),
@@ -92,7 +96,7 @@ def create_app(container: Container, *, background: bool = True) -> Starlette:
         async with contextlib.AsyncExitStack() as stack:
             if background:
                 stack.callback(container.shutdown_resources)
-                await stack.enter_async_context(runtime.background(container))
+                await stack.enter_async_context(runtime.background(container, address=address))
             yield state
 
     static = StaticFiles(directory=pages.STATIC_DIR)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
+from typing import Any
 
+from attrs import frozen
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ksales.domain.errors import KsalesError, NotFound
 from ksales.domain.ids import id_from_text
 from ksales.domain.model import Category
+from ksales.entrypoints.web.export import csv_response, rows_of, wants_csv
+from ksales.entrypoints.web.query import first_values
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import SYNC, Health
 from ksales.services.sync import SyncService
@@ -30,33 +35,53 @@ def _analytics(request: Request) -> AnalyticsService:
     return analytics
 
 
-def _category(category: Category) -> dict[str, object]:
-    return {"id": category.id, "name": category.name, "parent_id": category.parent_id}
+def _list(request: Request, name: str, kind: type, items: Sequence[Any]) -> Response:
+    """A lookup list as JSON, or as CSV with `format=csv`."""
+    csv = wants_csv(first_values(request.query_params).get("format"))
+    header, rows = rows_of(kind, items)
+    if csv:
+        return csv_response(name, header, rows)
+    return JSONResponse(rows)
 
 
-def categories(request: Request) -> JSONResponse:
-    return JSONResponse([_category(c) for c in _analytics(request).categories()])
+def categories(request: Request) -> Response:
+    return _list(request, "categories", Category, _analytics(request).categories())
 
 
-def category_children(request: Request) -> JSONResponse:
+def category_children(request: Request) -> Response:
     raw = request.path_params["category_id"]
     category_id = id_from_text(raw)
     if category_id is None:
         raise NotFound(f"no category with id {raw[:40]!r}")
     children = _analytics(request).category_children(category_id)
-    return JSONResponse([_category(c) for c in children])
+    return _list(request, f"category_{category_id}_children", Category, children)
 
 
-def brands(request: Request) -> JSONResponse:
-    return JSONResponse([{"name": name} for name in _analytics(request).brand_names()])
+@frozen
+class Brand:
+    name: str
 
 
-def sources(request: Request) -> JSONResponse:
-    return JSONResponse([{"id": s.id, "name": s.name} for s in _analytics(request).sources()])
+@frozen
+class Named:
+    """What the lookup lists show of a source or an expense type (SPEC §6: `[{id, name}]`)."""
+
+    id: int
+    name: str
 
 
-def expense_types(request: Request) -> JSONResponse:
-    return JSONResponse([{"id": t.id, "name": t.name} for t in _analytics(request).expense_types()])
+def brands(request: Request) -> Response:
+    return _list(request, "brands", Brand, [Brand(name) for name in _analytics(request).brand_names()])
+
+
+def sources(request: Request) -> Response:
+    named = [Named(s.id, s.name) for s in _analytics(request).sources()]
+    return _list(request, "sources", Named, named)
+
+
+def expense_types(request: Request) -> Response:
+    named = [Named(t.id, t.name) for t in _analytics(request).expense_types()]
+    return _list(request, "expense_types", Named, named)
 
 
 def health(request: Request) -> JSONResponse:

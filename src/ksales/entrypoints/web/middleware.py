@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ksales.entrypoints.web.auth import NEXT_COOKIE, SESSION_COOKIE, Auth
+from ksales.services.tokens import TokenService
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 #: The Telegram Login Widget (script + iframe) is the one external resource, and only on /login.
@@ -96,26 +98,62 @@ def is_public(path: str) -> bool:
     return path in _PUBLIC_PATHS or path.startswith("/static/")
 
 
+def is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def bearer_of(scope: Scope) -> str | None:
+    """The secret of an `Authorization: Bearer …` header; None without one (or with another scheme)."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, secret = value.decode("latin-1").strip().partition(" ")
+            return secret.strip() if scheme.lower() == "bearer" else None
+    return None
+
+
+def _unauthorized(message: str) -> JSONResponse:
+    return JSONResponse({"error": "unauthorized", "message": message}, status_code=401)
+
+
 class LoginGateMiddleware:
-    """With login enabled: pages without a valid session go to /login, the API answers 401."""
+    """API tokens on `/api/*`; with login enabled, pages without a session go to /login, the API answers 401.
+
+    A presented token is checked whether login is enabled or not (an open dashboard needs none, but a tool
+    whose token was revoked must hear so). The secret is never logged: nothing here logs a header.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        auth: Auth | None = scope.get("state", {}).get("auth")
-        if scope["type"] != "http" or auth is None or is_public(scope["path"]):
+        if scope["type"] != "http" or is_public(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        state = scope.get("state", {})
+        path: str = scope["path"]
+        secret = bearer_of(scope) if is_api(path) else None
+        if secret is not None:
+            # Resolved on the first token seen: the users database is opened only when one is used.
+            tokens: Callable[[], TokenService] | None = state.get("tokens")
+            token = tokens().check(secret) if tokens is not None else None
+            if token is None:
+                await _unauthorized("unknown or revoked API token")(scope, receive, send)
+                return
+            state["api_token"] = token.name  # counts as an admin for the cost rules (SPEC §6)
+            await self.app(scope, receive, send)
+            return
+        auth: Auth | None = state.get("auth")
+        if auth is None:
             await self.app(scope, receive, send)
             return
         user_id = auth.session_user(_cookie(scope, SESSION_COOKIE))
         if user_id is not None:
-            scope["state"]["user_id"] = user_id
+            state["user_id"] = user_id
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        if path == "/api" or path.startswith("/api/"):
-            response: JSONResponse | RedirectResponse = JSONResponse(
-                {"error": "unauthorized", "message": "log in at /login first"}, status_code=401
+        if is_api(path):
+            response: JSONResponse | RedirectResponse = _unauthorized(
+                "log in at /login first, or send an API token (Authorization: Bearer …)"
             )
         else:
             response = RedirectResponse("/login", status_code=303)

@@ -101,6 +101,11 @@ SHARED_PARAMETERS = [
         "What the period is compared with.",
     ),
 ]
+FORMAT = _param(
+    "format",
+    {"type": "string", "enum": ["json", "csv"]},
+    "json (default), or csv: the main table as a download (UTF-8 with a BOM).",
+)
 LIMIT = _param("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}, "Rows to return.")
 
 REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
@@ -146,7 +151,7 @@ REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
             categories=array(CATEGORY_ROW),
             metrics=obj(products=INT, revenue=NUM, quantity=NUM),
         ),
-        [],
+        [LIMIT],
     ),
     "/api/categories/breakdown": (
         "Revenue by category: the roots, or the children of parent_id",
@@ -201,6 +206,33 @@ REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
     ),
 }
 
+
+def _bundle() -> Schema:
+    """The workbook's data: each part as its own endpoint answers it (without the echoed `limit`)."""
+    parts = {
+        "summary": "/api/summary",
+        "daily": "/api/revenue/trend",
+        "sources": "/api/sales/by-source",
+        "products": "/api/products/top",
+        "categories": "/api/categories/breakdown",
+        "brands": "/api/brands/analytics",
+        "expenses": "/api/expenses/summary",
+        "profit": "/api/expenses/profit",
+    }
+    schemas = {}
+    for name, path in parts.items():
+        schema = REPORTS[path][1]
+        properties = {k: v for k, v in schema["properties"].items() if k != "limit"}
+        schemas[name] = {**schema, "required": list(properties), "properties": properties}
+    return obj(**schemas)
+
+
+REPORTS["/api/report"] = (
+    "Everything the Excel workbook shows: every product and brand; as CSV, the daily figures",
+    _bundle(),
+    [],
+)
+
 ID_NAME = array(obj(id=INT, name=STR))
 CATEGORIES = array(obj(id=INT, name=STR, parent_id=nullable(INT)))
 HEALTH = obj(
@@ -220,15 +252,23 @@ def _json(description: str, schema: Schema) -> Schema:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-UNAUTHORIZED = _json("Login required (only when BOT_TOKEN is set)", ERROR)
+UNAUTHORIZED = _json("A session (when BOT_TOKEN is set) or an active API token is needed", ERROR)
+#: Either way in: the dashboard's session cookie, or a token from `ksales token create NAME`.
+SECURITY: list[Schema] = [{"session": []}, {"token": []}]
+SECURITY_SCHEMES = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "ksales_session"},
+    "token": {"type": "http", "scheme": "bearer", "description": "An API token from `ksales token create`"},
+}
 
 
-def _operation(summary: str, schema: Schema, parameters: list[Schema], *, errors: bool = True) -> Schema:
-    responses: dict[str, Schema] = {"200": _json("OK", schema)}
-    if errors:
-        responses["400"] = _json("Invalid parameter", ERROR)
+def _operation(summary: str, schema: Schema, parameters: list[Schema]) -> Schema:
+    ok = _json("OK", schema)
+    ok["content"]["text/csv"] = {"schema": STR}
+    responses: dict[str, Schema] = {"200": ok, "400": _json("Invalid parameter", ERROR)}
     responses["401"] = UNAUTHORIZED
-    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+    operation = {"summary": summary, "parameters": parameters, "responses": responses, "security": SECURITY}
+    # `format` is a path-level parameter: every data endpoint takes it, beside its own ones.
+    return {"parameters": [FORMAT], "get": operation}
 
 
 def build_document(version: str) -> Schema:
@@ -236,9 +276,9 @@ def build_document(version: str) -> Schema:
         path: _operation(summary, schema, [*SHARED_PARAMETERS, *extra])
         for path, (summary, schema, extra) in REPORTS.items()
     }
-    children = _operation("Direct children of a category", CATEGORIES, [], errors=False)
+    children = _operation("Direct children of a category", CATEGORIES, [])
     children["get"]["parameters"] = [
-        _param("category_id", {"type": "integer", "minimum": 1}, "Category id", where="path")
+        _param("category_id", {"type": "integer", "minimum": 1}, "Category id", where="path"),
     ]
     children["get"]["responses"]["404"] = _json("No such category", ERROR)
     paths.update(
@@ -249,11 +289,11 @@ def build_document(version: str) -> Schema:
                     "responses": {"200": _json("OK", HEALTH)},
                 }
             },
-            "/api/categories": _operation("Every category", CATEGORIES, [], errors=False),
+            "/api/categories": _operation("Every category", CATEGORIES, []),
             "/api/categories/{category_id}/children": children,
-            "/api/brands": _operation("Every brand", array(obj(name=STR)), [], errors=False),
-            "/api/sources": _operation("Sources that can be filtered on", ID_NAME, [], errors=False),
-            "/api/expense-types": _operation("Expense types", ID_NAME, [], errors=False),
+            "/api/brands": _operation("Every brand", array(obj(name=STR)), []),
+            "/api/sources": _operation("Sources that can be filtered on", ID_NAME, []),
+            "/api/expense-types": _operation("Expense types", ID_NAME, []),
         }
     )
     return {
@@ -264,6 +304,7 @@ def build_document(version: str) -> Schema:
             "description": "Sales analytics of a KeyCRM shop. Money in the shop's currency, ≤ 2 decimals.",
         },
         "paths": paths,
+        "components": {"securitySchemes": SECURITY_SCHEMES},
     }
 
 

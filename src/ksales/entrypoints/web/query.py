@@ -8,6 +8,7 @@ from starlette.requests import Request
 from ksales.domain.filters import parse_id
 from ksales.domain.ranking import RankBy
 from ksales.domain.trend import Granularity
+from ksales.entrypoints.web.export import wants_csv
 from ksales.services.analytics import AnalyticsService, ScopedRequest
 from ksales.services.params import (
     parse_granularity,
@@ -27,6 +28,8 @@ class Query:
     def __init__(self, request: Request) -> None:
         self.values = first_values(request.query_params)
         self.analytics: AnalyticsService = request.state.analytics
+        #: Checked first, so that a bad `format` is refused before any figure is computed.
+        self.csv = wants_csv(self.get("format"))
 
     def get(self, name: str) -> str | None:
         value = self.values.get(name)

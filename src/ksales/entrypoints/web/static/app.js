@@ -2,6 +2,7 @@
 import { ApiError, getJSON } from "./api.js";
 import * as F from "./format.js";
 import { COMPARISONS, GRANULARITIES, PERIODS, SALES_TYPES, TEXT, isSalesType } from "./labels.js";
+import { csvHref, offerCsv } from "./downloads.js";
 import { celebrateCrossings } from "./milestones.js";
 import { DEFAULTS, apiQuery, fromURL, pageQuery } from "./query.js";
 import * as render from "./render.js";
@@ -196,6 +197,36 @@ function showError(message) {
   $("error-banner").hidden = false;
 }
 
+/* The reports of one view, in the order render.all takes them: path and query of each. */
+function reports() {
+  return [
+    ["/api/summary", withParams()],
+    ["/api/revenue/trend", withParams({ granularity: state.granularity })],
+    ["/api/sales/by-source", withParams()],
+    ["/api/products/top", withParams({ by: "quantity", limit: 10 })],
+    ["/api/products/top", withParams({ by: "revenue", limit: 10 })],
+    ["/api/categories/breakdown", withParams(state.drill ? { parent_id: state.drill } : {})],
+    ["/api/customers/insights", withParams()],
+    ["/api/brands/analytics", withParams({ limit: 10 })],
+    ["/api/expenses/summary", withParams()],
+    ["/api/expenses/profit", withParams()],
+  ];
+}
+
+/* Chart card → the index of its report in reports(): the card's CSV is that report's main table. */
+const CARD_REPORTS = {
+  "panel-trend": 1, "panel-sources": 2, "panel-sources-share": 2, "panel-products-qty": 3,
+  "panel-products-rev": 4, "panel-categories": 5, "panel-customers": 6, "panel-brands": 7, "panel-profit": 9,
+};
+
+function offerDownloads() {
+  const all = reports();
+  Object.keys(CARD_REPORTS).forEach((id) => {
+    const [path, params] = all[CARD_REPORTS[id]];
+    offerCsv($(id), csvHref(path, params));
+  });
+}
+
 function load() {
   seq += 1;
   const mine = seq;
@@ -203,18 +234,8 @@ function load() {
   controller = new AbortController();
   const signal = controller.signal;
   body.dataset.state = "loading";
-  const requests = [
-    getJSON("/api/summary", withParams(), signal),
-    getJSON("/api/revenue/trend", withParams({ granularity: state.granularity }), signal),
-    getJSON("/api/sales/by-source", withParams(), signal),
-    getJSON("/api/products/top", withParams({ by: "quantity", limit: 10 }), signal),
-    getJSON("/api/products/top", withParams({ by: "revenue", limit: 10 }), signal),
-    getJSON("/api/categories/breakdown", withParams(state.drill ? { parent_id: state.drill } : {}), signal),
-    getJSON("/api/customers/insights", withParams(), signal),
-    getJSON("/api/brands/analytics", withParams({ limit: 10 }), signal),
-    getJSON("/api/expenses/summary", withParams(), signal),
-    getJSON("/api/expenses/profit", withParams(), signal),
-  ];
+  const requests = reports().map(([path, params]) => getJSON(path, params, signal));
+  offerDownloads();
   return Promise.all(requests).then((r) => {
     if (mine !== seq) return;
     $("error-banner").hidden = true;

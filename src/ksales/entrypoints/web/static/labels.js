@@ -85,4 +85,6 @@ export const TEXT = {
   unreachable: _("The dashboard could not reach the server."),
   lookupsFailed: _("The filter lists could not be loaded."),
   updatedAt: (time) => _("Updated {time}", { time }),
+  csv: _("CSV"),
+  csvTitle: _("Download these figures as CSV (opens in Excel)"),
 };
