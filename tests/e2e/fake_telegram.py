@@ -41,11 +41,15 @@ class TgUser:
     id: int
     first_name: str
     username: str | None = None
+    #: The language of the user's Telegram app, as Telegram reports it (`uk`, `en-US`, …).
+    language_code: str | None = None
 
     def json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
         if self.username:
             data["username"] = self.username
+        if self.language_code:
+            data["language_code"] = self.language_code
         return data
 
 
@@ -352,8 +356,8 @@ class FakeTelegram:
 
 
 def plain(text: str) -> str:
-    """Text as compared in tests: no-break spaces as plain spaces."""
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    """Text as compared in tests: no-break and thin spaces (CLDR's, in numbers and ranges) as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
 
 
 class BotThread:

@@ -14,6 +14,7 @@ import pytest
 from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.store import InMemorySalesStore
 from ksales.domain.errors import ConfigError
+from ksales.domain.language import Language
 from ksales.domain.model import Order
 from ksales.entrypoints.bot import custom
 from ksales.entrypoints.bot.app import build_bot, file_base_url
@@ -42,7 +43,7 @@ def container_for(fake: FakeTelegram, data: Path, **overrides: object) -> Contai
         admin_user_ids=frozenset({USER.id}),
         data_dir=data,
         sync_interval=0,
-        **overrides,  # type: ignore[arg-type]
+        **{"language": Language.EN, **overrides},  # type: ignore[arg-type]
     )
     store = InMemorySalesStore()
     # A store with orders: the runtime then starts no initial sync.
@@ -81,7 +82,8 @@ async def test_running_bot_never_logs_the_token(
     assert "424242:SECRET" not in caplog.text
     assert "SECRET-never-logged" not in caplog.text
     methods = [c.method for c in fake.calls]
-    assert methods[:3] == ["getMe", "setMyCommands", "deleteWebhook"]
+    # the command menu for KSALES_LANGUAGE, then one per language_code (SPEC §9), then polling
+    assert methods[:5] == ["getMe", "setMyCommands", "setMyCommands", "setMyCommands", "deleteWebhook"]
 
 
 async def test_serve_bot_runs_until_cancelled(fake: FakeTelegram, tmp_path: Path) -> None:

@@ -41,6 +41,8 @@ KYIV = ZoneInfo("Europe/Kyiv")
 TODAY = date(2026, 11, 18)  # a Wednesday
 NOW = datetime.combine(TODAY, time(12), KYIV)
 ADMIN = TgUser(1, "Admin", "boss")
+#: An admin whose Telegram speaks Ukrainian; the bot's default (KSALES_LANGUAGE) is English here.
+OLENA = TgUser(2, "Олена", "olena", language_code="uk")
 MUG = 'Mug <&> "Co"'
 SHOP = "Shop <&> One"
 BUYER = Buyer(7, "Olena <Test>", "olena@example.com", "380501112233")
@@ -125,7 +127,7 @@ def bot(
     settings = Settings(
         bot_token=Secret(fake.token),
         telegram_api_base_url=fake.base_url,
-        admin_user_ids=frozenset({ADMIN.id}),
+        admin_user_ids=frozenset({ADMIN.id, OLENA.id}),
         data_dir=data,
         timezone=KYIV,
         milestones_daily=(Decimal(5000),),
@@ -171,25 +173,25 @@ def test_report_shows_working_then_todays_figures(bot: BotThread, fake: FakeTele
     sent = ask(fake, "/report", "Revenue:")
     assert sent.history[0] == texts.WORKING
     shown = plain(sent.text)
-    assert "Today (18.11.2026)" in shown
-    assert "Revenue: <b>3 500 ₴</b>" in shown
+    assert "Today (Nov 18, 2026)" in shown
+    assert "Revenue: <b>₴3,500.00</b>" in shown
     assert "Orders: 2" in shown
-    assert "Average check: 1 750 ₴" in shown
-    assert "Milestones (daily): next 5 000 ₴ — 70.00%" in shown
+    assert "Average check: ₴1,750.00" in shown
+    assert "Milestones (daily): next ₴5,000.00 — 70.00%" in shown
     # names are HTML-escaped in the HTML message
-    assert "Shop &lt;&amp;&gt; One — 2 500 ₴ · 1 orders · 71.43%" in shown
-    assert "Instagram — 1 000 ₴ · 1 orders · 28.57%" in shown
+    assert "Shop &lt;&amp;&gt; One — ₴2,500.00 · 1 order · 71.43%" in shown
+    assert "Instagram — ₴1,000.00 · 1 order · 28.57%" in shown
 
 
 @pytest.mark.parametrize(
     ("button", "expect", "revenue"),
     [
-        ("Yesterday", "Yesterday (17.11.2026)", "Revenue: <b>700 ₴</b>"),
-        ("This week", "This week (16.11.2026 – 18.11.2026)", "Revenue: <b>4 200 ₴</b>"),
-        ("Last week", "Last week (09.11.2026 – 15.11.2026)", "Revenue: <b>3 000 ₴</b>"),
-        ("This month", "This month (01.11.2026 – 18.11.2026)", "Revenue: <b>7 815 ₴</b>"),
-        ("Last month", "Last month (01.10.2026 – 31.10.2026)", "Revenue: <b>4 000 ₴</b>"),
-        ("Today", "Today (18.11.2026)", "Revenue: <b>3 500 ₴</b>"),
+        ("Yesterday", "Yesterday (Nov 17, 2026)", "Revenue: <b>₴700.00</b>"),
+        ("This week", "This week (Nov 16 – 18, 2026)", "Revenue: <b>₴4,200.00</b>"),
+        ("Last week", "Last week (Nov 9 – 15, 2026)", "Revenue: <b>₴3,000.00</b>"),
+        ("This month", "This month (Nov 1 – 18, 2026)", "Revenue: <b>₴7,815.00</b>"),
+        ("Last month", "Last month (Oct 1 – 31, 2026)", "Revenue: <b>₴4,000.00</b>"),
+        ("Today", "Today (Nov 18, 2026)", "Revenue: <b>₴3,500.00</b>"),
     ],
 )
 def test_each_period_button(
@@ -204,8 +206,8 @@ def test_each_period_button(
 def test_this_month_report_shows_returns_and_change(bot: BotThread, fake: FakeTelegram) -> None:
     sent = press(fake, ask(fake, "/report", "Revenue:"), "This month", "This month (")
     shown = plain(sent.text)
-    assert "Returns: 1 · 1 500 ₴" in shown
-    assert "Compared with 01.10.2026 – 18.10.2026" in shown
+    assert "Returns: 1 · ₴1,500.00" in shown
+    assert "Compared with Oct 1 – 18, 2026" in shown
 
 
 def test_custom_range_typed_with_second_chances(bot: BotThread, fake: FakeTelegram) -> None:
@@ -214,8 +216,8 @@ def test_custom_range_typed_with_second_chances(bot: BotThread, fake: FakeTelegr
     ask(fake, "15.11.2026-01.11.2026", "starts after it ends")
     ask(fake, "next tuesday", "could not read that range")
     ask(fake, "31.02.2026-01.03.2026", "not a real calendar date")
-    sent = ask(fake, "01.11.2026-15.11.2026", "01.11.2026 – 15.11.2026")
-    assert "Revenue: <b>3 615 ₴</b>" in plain(sent.text)
+    sent = ask(fake, "01.11.2026-15.11.2026", "Nov 1 – 15, 2026")
+    assert "Revenue: <b>₴3,615.00</b>" in plain(sent.text)
     assert "Milestones: none for a custom range" in plain(sent.text)
     # the conversation is over: more text is not taken as a range
     ask(fake, "2026-11-01 2026-11-02", "didn't understand")
@@ -226,21 +228,21 @@ def test_custom_range_in_iso_form_and_cancel(bot: BotThread, fake: FakeTelegram)
     press(fake, report, "Custom", "Type a range")
     ask(fake, "/cancel", "Cancelled.")
     press(fake, report, "Custom", "Type a range")
-    sent = ask(fake, "2026-11-17 2026-11-18", "17.11.2026 – 18.11.2026")
-    assert "Revenue: <b>4 200 ₴</b>" in plain(sent.text)
+    sent = ask(fake, "2026-11-17 2026-11-18", "Nov 17 – 18, 2026")
+    assert "Revenue: <b>₴4,200.00</b>" in plain(sent.text)
 
 
 def test_top_ten_escapes_names_and_narrows_to_a_source(bot: BotThread, fake: FakeTelegram) -> None:
     sent = ask(fake, "/top", "TOP-10")
     shown = plain(sent.text)
-    assert "1. Mug &lt;&amp;&gt; &quot;Co&quot; — 3 pcs · 2 500 ₴ · 60.00%" in shown
-    assert "2. Tee — 2 pcs · 1 000 ₴ · 40.00%" in shown
+    assert "1. Mug &lt;&amp;&gt; &quot;Co&quot; — 3 pcs · ₴2,500.00 · 60.00%" in shown
+    assert "2. Tee — 2 pcs · ₴1,000.00 · 40.00%" in shown
     narrowed = press(fake, sent, "Instagram", "Instagram")
     assert "Tee — 2 pcs" in plain(narrowed.text)
     assert "Mug" not in narrowed.text
     month = press(fake, narrowed, "This month", "This month (")
     assert "Instagram" in month.text
-    assert "1. Tee — 3 pcs · 4 000 ₴" in plain(month.text)
+    assert "1. Tee — 3 pcs · ₴4,000.00" in plain(month.text)
 
 
 def test_excel_delivers_a_workbook(bot: BotThread, fake: FakeTelegram) -> None:
@@ -273,8 +275,8 @@ def test_excel_for_a_custom_range(bot: BotThread, fake: FakeTelegram) -> None:
 
 def test_search_by_id_phone_and_email(bot: BotThread, fake: FakeTelegram) -> None:
     by_id = plain(ask(fake, "/search 2", "Found 1 order").text)
-    assert "#2</b> · 18.11.2026 10:00 · Olena &lt;Test&gt;" in by_id
-    assert "2 500.00 ₴ · Done &amp; paid · Shop &lt;&amp;&gt; One" in by_id
+    assert "#2</b> · Nov 18, 2026 10:00 · Olena &lt;Test&gt;" in by_id
+    assert "₴2,500.00 · Done &amp; paid · Shop &lt;&amp;&gt; One" in by_id
     by_phone = plain(ask(fake, "/search +38 (050) 111-22-33", "Found 7 orders").text)
     assert by_phone.count("<b>#") == 5
     assert "…and 2 more." in by_phone
@@ -295,11 +297,11 @@ def test_settings_change_what_report_shows(bot: BotThread, fake: FakeTelegram) -
     panel = press(fake, panel, "B2B", "Sales type: B2B")
     panel = press(fake, panel, "This week", "Default period: This week")
     shown = plain(ask(fake, "/report", "Revenue:").text)
-    assert "This week (16.11.2026 – 18.11.2026)</b> · B2B" in shown
-    assert "Revenue: <b>10 000 ₴</b>" in shown
+    assert "This week (Nov 16 – 18, 2026)</b> · B2B" in shown
+    assert "Revenue: <b>₴10,000.00</b>" in shown
     panel = press(fake, panel, "Retail", "Sales type: Retail")
     press(fake, panel, "Today", "Default period: Today")
-    assert "Today (18.11.2026)" in ask(fake, "/report", "Revenue:").text
+    assert "Today (Nov 18, 2026)" in ask(fake, "/report", "Revenue:").text
 
 
 def test_dashboard_button(bot: BotThread, fake: FakeTelegram) -> None:
@@ -316,7 +318,7 @@ def test_a_milestone_crossing_is_announced_once(
     store.apply(OrderChanges(upserts=(order(99, TODAY, 2000, 1),)))
     bot.run_job(MILESTONE_JOB)
     announced = fake.message(ADMIN.id, "Daily milestone reached", since=mark)
-    assert "5 500 ₴ ≥ 5 000 ₴" in plain(announced.text)
+    assert "₴5,500.00 ≥ ₴5,000.00" in plain(announced.text)
     second = fake.mark()
     bot.run_job(MILESTONE_JOB)
     bot.run_job(MILESTONE_JOB)
@@ -331,9 +333,76 @@ def test_the_daily_digest_comes_at_the_chosen_hour_once(bot: BotThread, fake: Fa
     assert fake.texts_to(ADMIN.id, since=mark) == []
     bot.run_job(digest_job_name(9))
     digest = fake.message(ADMIN.id, "Daily digest", since=mark)
-    assert "Yesterday (17.11.2026)" in digest.text
-    assert "Revenue: <b>700 ₴</b>" in plain(digest.text)
+    assert "Yesterday (Nov 17, 2026)" in digest.text
+    assert "Revenue: <b>₴700.00</b>" in plain(digest.text)
     again = fake.mark()
     bot.run_job(digest_job_name(9))
     assert fake.texts_to(ADMIN.id, since=again) == []
     press(fake, panel, "No digest", "Digest: off")
+
+
+# --- the same bot in Ukrainian: Telegram's language_code, then /settings ------------------------------
+
+
+def test_a_ukrainian_telegram_gets_the_report_in_ukrainian(bot: BotThread, fake: FakeTelegram) -> None:
+    sent = ask(fake, "/report", "Виторг:", user=OLENA)
+    shown = plain(sent.text)
+    assert "<b>📊 Сьогодні (18 лист. 2026 р.)</b> · Роздріб" in shown
+    assert "Виторг: <b>3 500,00 ₴</b> (+400,00%)" in shown
+    assert "Shop &lt;&amp;&gt; One — 2 500,00 ₴ · 1 замовлення · 71,43%" in shown
+    assert "Цілі (на день): наступна 5 000,00 ₴ — 70,00%" in shown
+    assert "Revenue" not in shown
+    assert sent.button("Учора")["text"] == "Учора · вт"  # the weekday of 17 November
+    yesterday = press(fake, sent, "Учора", "Учора (17 лист. 2026 р.)", user=OLENA)
+    assert "Виторг: <b>700,00 ₴</b>" in plain(yesterday.text)
+    week = press(fake, yesterday, "Цей тиждень", "Цей тиждень (16–18 лист. 2026 р.)", user=OLENA)
+    assert "Виторг: <b>4 200,00 ₴</b>" in plain(week.text)
+
+
+def test_ukrainian_plural_forms_in_the_search(bot: BotThread, fake: FakeTelegram) -> None:
+    found = plain(ask(fake, "/search +38 (050) 111-22-33", "Знайдено", user=OLENA).text)
+    assert "Знайдено 7 замовлень" in found
+    assert "2 500,00 ₴ · Done &amp; paid" in found  # a status name from KeyCRM, shown as it is
+
+
+def test_the_language_switch_in_settings(bot: BotThread, fake: FakeTelegram) -> None:
+    panel = ask(fake, "/settings", "Ваші налаштування", user=OLENA)
+    assert "• Українська" in [b["text"] for b in panel.buttons()]
+    panel = press(fake, panel, "English", "Your settings", user=OLENA)
+    assert "Language: English" in panel.text
+    assert "Revenue: <b>₴3,500.00</b>" in plain(ask(fake, "/report", "Revenue:", user=OLENA).text)
+    panel = press(fake, panel, "Українська", "Ваші налаштування", user=OLENA)
+    assert "Мова: Українська" in panel.text
+    assert "Сьогодні (18 лист. 2026 р.)" in plain(ask(fake, "/report", "Виторг:", user=OLENA).text)
+
+
+def test_excel_in_ukrainian(bot: BotThread, fake: FakeTelegram) -> None:
+    chooser = ask(fake, "/excel", "За який період", user=OLENA)
+    mark = fake.press(OLENA, chooser, "Цей місяць")
+    document = fake.wait(
+        lambda: next(
+            (
+                m
+                for m in fake.messages.values()
+                if m.document and m.chat_id == OLENA.id and m.changed_at > mark
+            ),
+            None,
+        ),
+        "a document",
+    )
+    _filename, content = document.document or ("", b"")
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Підсумок", "По днях", "Джерела", "Товари", "Категорії", "Бренди", "Витрати"]
+    summary = {row[0]: row[1] for row in book["Підсумок"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Виторг"] == 7815
+    fake.message(OLENA.id, "Звіт в Excel: Цей місяць", since=mark)
+
+
+def test_the_digest_comes_in_the_users_language(bot: BotThread, fake: FakeTelegram) -> None:
+    """A job has no update to read a language from: it takes the one recorded when Olena wrote."""
+    panel = press(fake, ask(fake, "/settings", "Ваші налаштування", user=OLENA), "08:00", "08:00", user=OLENA)
+    mark = fake.mark()
+    bot.run_job(digest_job_name(8))
+    digest = fake.message(OLENA.id, "Щоденний підсумок", since=mark)
+    assert "Учора (17 лист. 2026 р.)" in plain(digest.text)
+    press(fake, panel, "Без підсумку", "Ваші налаштування", user=OLENA)
