@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,11 @@ import httpx
 import pytest
 import uvicorn
 
+from ksales.adapters.babel import BabelCatalog
 from ksales.adapters.demo.crm import DemoCrm
 from ksales.adapters.duckdb.store import DuckDbSalesStore
 from ksales.adapters.memory import FixedClock
+from ksales.domain.language import Language
 from ksales.domain.model import Buyer, Order, OrderLine
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web import create_app
@@ -38,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CATALOG = BabelCatalog()
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
@@ -48,13 +52,14 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
 
-def money(value: float | int) -> str:
-    """The page's money format: narrow no-break space groups, decimal comma, then ₴."""
-    text = f"{abs(Decimal(str(value))):.2f}"
-    whole, cents = text.split(".")
-    groups = f"{int(whole):,}".replace(",", "\u202f")
-    out = groups + ("," + cents if cents != "00" else "")
-    return ("−" if value < 0 else "") + out + "\u00a0₴"
+def spaced(text: str) -> str:
+    """Text as compared here: CLDR's no-break, narrow and thin spaces as plain ones (ICU and Babel differ)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+
+
+def money(value: float | int | str, language: Language = Language.EN) -> str:
+    """Money as the page shows it in `language`, by the same CLDR data: `₴11,717.00` / `11 717,00 ₴`."""
+    return spaced(CATALOG.translator(language).money(Decimal(str(value)), "UAH"))
 
 
 def demo_store(settings: Settings, clock: FixedClock) -> DuckDbSalesStore:
@@ -172,7 +177,7 @@ def settle(page: Any, after: int = 0) -> int:
 
 
 def card(page: Any, name: str) -> str:
-    return str(page.text_content(f"#card-{name} .value"))
+    return spaced(str(page.text_content(f"#card-{name} .value")))
 
 
 def test_page_shows_the_api_figures_and_follows_the_filters(page: Any, server: Server) -> None:
@@ -380,6 +385,7 @@ def test_the_url_and_the_api_queries(page: Any, server: Server) -> None:
         "compare": "previous_period",
         "granularity": "week",
         "drill": "",
+        "lang": "",
     }
     # Dates without a period are a custom range; a named period ignores dates.
     assert query("m.fromURL('?start_date=2026-01-01&end_date=2026-01-31').period") == "custom"
@@ -438,3 +444,172 @@ def test_every_chart_card_downloads_its_csv(page: Any, server: Server) -> None:
     assert rows[0] == ["id", "name", "orders", "revenue", "share_pct"]
     assert [row[1] for row in rows[1:]] == names
     assert page.errors == []
+
+
+# --- the page in Ukrainian and in English (SPEC §9) ---------------------------------------------------
+
+#: Where test_the_page_in_both_languages_fits_desktop_and_phone leaves its pictures, when set.
+SCREENSHOTS = os.environ.get("KSALES_LANG_SCREENSHOTS")
+
+
+def open_in(browser: Any, path: str, accept_language: str, width: int = 1280) -> Any:
+    """A tab of a browser that sends `Accept-Language: accept_language`, on `path`, settled."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        extra_http_headers={"Accept-Language": accept_language},
+        device_scale_factor=1,
+        reduced_motion="reduce",
+    )
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.goto(path)
+    settle(tab)
+    return tab
+
+
+@pytest.mark.parametrize(
+    ("query", "locale", "language"),
+    [
+        ("?lang=uk", "en-US", Language.UK),  # ?lang= first
+        ("?lang=en", "uk-UA", Language.EN),
+        ("", "uk-UA,uk;q=0.9", Language.UK),  # else the browser's Accept-Language
+        ("", "en-US", Language.EN),
+        ("", "de-DE", Language.EN),  # else KSALES_LANGUAGE (en in these tests)
+    ],
+)
+def test_the_page_speaks_the_chosen_language(
+    browser: Any, server: Server, query: str, locale: str, language: Language
+) -> None:
+    tab = open_in(browser, server.url + "/" + query, locale)
+    try:
+        t = CATALOG.translator(language)
+        assert tab.get_attribute("html", "lang") == language.value
+        assert tab.text_content("h1") == t.gettext("Sales dashboard")
+        assert tab.text_content("#card-revenue h2") == t.gettext("Revenue")
+        assert tab.text_content("#period-buttons button[data-period=week]") == t.gettext("This week")
+        assert tab.get_attribute("#lang-switch a[aria-current=true]", "data-lang") == language.value
+        summary = server.api("/api/summary")
+        assert card(tab, "revenue") == money(summary["revenue"], language)
+        assert tab.errors == []
+    finally:
+        tab.context.close()
+
+
+def test_the_ukrainian_page_has_no_english_left(browser: Any, server: Server) -> None:
+    tab = open_in(browser, server.url + "/?period=month&sales_type=all&lang=uk", "uk-UA")
+    try:
+        words = tab.evaluate(
+            "document.querySelector('main').innerText + document.querySelector('header').innerText"
+        )
+        english = {
+            "Revenue",
+            "Orders",
+            "Average check",
+            "Returns",
+            "Milestone",
+            "Today",
+            "Refresh",
+            "Updated",
+        }
+        assert not {word for word in english if word in words}, words
+        assert tab.text_content("#panel-trend a.csv-link") == "CSV"
+        categories = tab.evaluate("Chart.getChart('chart-categories').data.labels")
+        assert "Без категорії" in categories and "Uncategorized" not in categories
+        assert tab.get_attribute("#panel-trend a.csv-link", "title") == (
+            "Завантажити ці дані як CSV (відкривається в Excel)"
+        )
+    finally:
+        tab.context.close()
+
+
+def test_the_language_switch_keeps_the_filters(browser: Any, server: Server) -> None:
+    tab = open_in(browser, server.url + "/?period=month&sales_type=all", "en-GB")
+    try:
+        source = server.api("/api/sources")[0]
+        seq = int(tab.evaluate("document.body.dataset.seq"))
+        tab.select_option("#source", str(source["id"]))
+        settle(tab, seq)
+        with tab.expect_navigation():
+            tab.click("#lang-switch a[data-lang=uk]")
+        settle(tab)
+        assert tab.get_attribute("html", "lang") == "uk"
+        assert "lang=uk" in tab.url and "period=month" in tab.url and "sales_type=all" in tab.url
+        assert f"source_id={source['id']}" in tab.url
+        assert tab.input_value("#sales-type") == "all"
+        assert tab.input_value("#source") == str(source["id"])
+        narrowed = server.api("/api/summary", period="month", sales_type="all", source_id=str(source["id"]))
+        assert card(tab, "revenue") == money(narrowed["revenue"], Language.UK)
+        # A filter changed in Ukrainian keeps the language in the URL; the switch leads back to English.
+        seq = int(tab.evaluate("document.body.dataset.seq"))
+        tab.click("#period-buttons button[data-period=week]")
+        settle(tab, seq)
+        assert "lang=uk" in tab.url and "period=week" in tab.url
+        english = str(tab.get_attribute("#lang-switch a[data-lang=en]", "href"))
+        assert "lang=en" in english and "period=week" in english and f"source_id={source['id']}" in english
+        assert tab.errors == []
+    finally:
+        tab.context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (Language.UK, {2500: "2,5 тис.", 1500: "1,5 тис.", 999: "999", 2_585_002: "2,6 млн"}),
+        (Language.EN, {2500: "2.5K", 1500: "1.5K", 999: "999", 2_585_002: "2.6M"}),
+    ],
+)
+def test_chart_axes_are_compact_in_the_pages_language(
+    browser: Any, server: Server, language: Language, expected: dict[int, str]
+) -> None:
+    tab = open_in(browser, server.url + f"/?period=month&lang={language.value}", "en-GB")
+    try:
+        shown = {value: spaced(page_module(tab, "format.js", f"m.moneyShort({value})")) for value in expected}
+        assert shown == expected
+        ticks = tab.evaluate(
+            "(() => { const s = Chart.getChart('chart-trend').scales.y;"
+            " return s.ticks.map((t) => [t.value, t.label]); })()"
+        )
+        assert len(ticks) > 2
+        for value, label in ticks:
+            assert spaced(label) == spaced(page_module(tab, "format.js", f"m.moneyShort({value})"))
+        tooltip = tab.evaluate(
+            "Chart.getChart('chart-trend').options.plugins.tooltip.callbacks.label("
+            "{ datasetIndex: 0, dataIndex: 0 })"
+        )
+        first = server.api("/api/revenue/trend", period="month")["points"][0]
+        t = CATALOG.translator(language)
+        day = date.fromisoformat(first["date"])
+        assert spaced(tooltip).startswith(
+            spaced(t.day(day)) + ": " + money(first["revenue"], language) + " · "
+        )
+    finally:
+        tab.context.close()
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_page_in_both_languages_fits_desktop_and_phone(
+    browser: Any, server: Server, tmp_path: Path, language: Language, width: int
+) -> None:
+    """Ukrainian texts are longer: nothing scrolls sideways and no control or heading clips its text."""
+    tab = open_in(
+        browser, server.url + f"/?period=month&sales_type=all&lang={language.value}", "en-GB", width
+    )
+    try:
+        tab.evaluate("document.fonts.ready")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        clipped = tab.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                   'button, a.btn, .lang-switch a, label, h1, h2, .card .value, .card .change, select'))
+                 .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+                 .map((e) => e.id || e.textContent.trim().slice(0, 40))"""
+        )
+        assert clipped == []
+        target = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+        target.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(target / f"lang-{language.value}-{width}.png"), full_page=True)
+        assert tab.errors == []
+    finally:
+        tab.context.close()

@@ -212,6 +212,9 @@ def test_the_workbook_speaks_the_requesters_language(bundle: ReportBundle) -> No
     assert products[0] == ("Товар", "ID товару", "Кількість", "Виторг", "Частка за кількістю")
     assert products[-1][0] == "Разом"
     assert book["По днях"]["A2"].number_format == "dd.mm.yyyy"
+    # The bucket of products without a category is ours, not a KeyCRM name: it is translated.
+    categories = [row[0] for row in rows(book["Категорії"])]
+    assert "Без категорії" in categories and "Uncategorized" not in categories
 
 
 @pytest.mark.slow

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from ksales.domain.language import N_
 from ksales.domain.model import Category
 from ksales.domain.results import CategoryRow, CategoryTotals
 
-UNCATEGORIZED = "Uncategorized"
+#: The bucket of lines without a category (id None): the API's English name, translated where shown.
+UNCATEGORIZED = N_("Uncategorized")
 
 
 class CategoryTree:

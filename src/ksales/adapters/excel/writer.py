@@ -12,6 +12,7 @@ import attrs
 from openpyxl import Workbook
 
 from ksales.adapters.excel.sheet import Column, Kind, Labels, write_pairs, write_table
+from ksales.domain.categories import UNCATEGORIZED
 from ksales.domain.language import N_, Language
 from ksales.domain.names import VALUE_NAMES
 from ksales.domain.results import ReportBundle
@@ -162,7 +163,10 @@ class _Book:
         self._table(book, PRODUCTS, columns, rows)
 
     def _categories(self, book: Workbook, bundle: ReportBundle) -> None:
-        rows = [[c.name, c.id, c.quantity, c.revenue] for c in bundle.categories.categories]
+        rows = [
+            [self.t.gettext(UNCATEGORIZED) if c.id is None else c.name, c.id, c.quantity, c.revenue]
+            for c in bundle.categories.categories
+        ]
         columns = [
             Column(N_("Category")),
             Column(N_("Category id"), Kind.INTEGER),

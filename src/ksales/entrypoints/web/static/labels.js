@@ -76,6 +76,7 @@ export const TEXT = {
   unbranded: (revenue) => _("unbranded {revenue}", { revenue }),
   allSources: _("All sources"),
   allCategories: _("All categories"),
+  uncategorized: _("Uncategorized"),
   allSubcategories: _("All"),
   allBrands: _("All brands"),
   unknownSource: (id) => _("Source {id}", { id }),

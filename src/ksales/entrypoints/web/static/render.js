@@ -108,7 +108,9 @@ function categories(b, lookups, drill) {
   }
   $("category-crumb").textContent = crumb;
   $("panel-categories").dataset.parent = b.parent ? String(b.parent.id) : "";
-  C.doughnut("chart-categories", rows.map((r) => r.name), rows.map((r) => r.revenue), {
+  /* The API names the bucket of products without a category in English; the page says it in its language. */
+  const names = rows.map((r) => (r.id === null ? TEXT.uncategorized : r.name));
+  C.doughnut("chart-categories", names, rows.map((r) => r.revenue), {
     money: true,
     onClick: (evt, elements) => {
       if (elements.length) drill.into(rows[elements[0].index]);
