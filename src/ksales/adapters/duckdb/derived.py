@@ -11,6 +11,7 @@ from datetime import UTC, tzinfo
 
 import duckdb
 
+from ksales.adapters.duckdb.transaction import transaction
 from ksales.domain.rules import CANCELED_STATUS_GROUP, Rules
 
 _CHUNK = 100_000
@@ -47,8 +48,7 @@ def sync_derived(cursor: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     stale_flags = _info(cursor, "rules") != flags
     if not stale_days and not stale_flags:
         return
-    cursor.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cursor):
         if stale_days:
             recompute_business_days(cursor, rules.timezone)
         if stale_flags:
@@ -57,10 +57,6 @@ def sync_derived(cursor: duckdb.DuckDBPyConnection, rules: Rules) -> None:
         refresh_first_days(cursor, None)
         _set_info(cursor, "timezone", zone)
         _set_info(cursor, "rules", flags)
-        cursor.execute("COMMIT")
-    except BaseException:
-        cursor.execute("ROLLBACK")
-        raise
 
 
 def recompute_business_days(cursor: duckdb.DuckDBPyConnection, zone: tzinfo) -> None:

@@ -21,6 +21,7 @@ from ksales.adapters.duckdb.rows import (
     to_utc_naive,
 )
 from ksales.adapters.duckdb.schema import migrate
+from ksales.adapters.duckdb.transaction import transaction
 from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
@@ -89,17 +90,11 @@ class DuckDbSalesStore:
     def _write(self, what: str, change: Callable[[Cursor], T]) -> T:
         """Run `change` in one transaction: all of it or, on any error, none of it."""
         with self._lock, self._failing(what):
-            cursor = self._cursor()
-            cursor.execute("BEGIN TRANSACTION")
             try:
-                result = change(cursor)
-                cursor.execute("COMMIT")
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
+                with transaction(self._cursor()) as cursor:
+                    return change(cursor)
             finally:
                 self._generation += 1
-            return result
 
     # --- writes -------------------------------------------------------------------------------
     def apply(self, changes: OrderChanges) -> ApplyResult:
