@@ -69,7 +69,7 @@ def health(request: Request) -> JSONResponse:
         log.exception("health check: the store did not answer")
         status, last = "degraded", None
     if last is not None:
-        store["last_sync_at"] = last.finished_at.isoformat()
+        store["last_sync_at"] = last.finished_at.isoformat() if last.finished_at else None
         store["last_sync_ok"] = last.ok
         if not last.ok:
             status = "degraded"
