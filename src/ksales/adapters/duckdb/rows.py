@@ -30,10 +30,9 @@ E = TypeVar("E", bound=AttrsInstance)
 
 def cell(value: object) -> Cell:
     """One value as the text DuckDB casts back exactly."""
-    kind = type(value)
-    if kind is str or value is None:
-        return value  # type: ignore[return-value]  # str or None, as checked
-    convert = _CELLS.get(kind)
+    if value is None or type(value) is str:
+        return value
+    convert = _CELLS.get(type(value))
     if convert is not None:
         return convert(value)
     # Subclasses (a pendulum DateTime…), the slow way.
