@@ -30,14 +30,12 @@ from ksales.domain.model import (
 
 E = TypeVar("E", bound=AttrsInstance)
 
-BIGINT, INTEGER, VARCHAR, BOOLEAN, DATE, TIMESTAMP = (
-    "BIGINT",
-    "INTEGER",
-    "VARCHAR",
-    "BOOLEAN",
-    "DATE",
-    "TIMESTAMP",
-)
+BIGINT = "BIGINT"
+INTEGER = "INTEGER"
+VARCHAR = "VARCHAR"
+BOOLEAN = "BOOLEAN"
+DATE = "DATE"
+TIMESTAMP = "TIMESTAMP"
 
 
 @frozen
@@ -98,10 +96,9 @@ class Fields(Generic[E]):
 
     def build(self, row: Sequence[Any], **elsewhere: Any) -> E:
         """The entity from a row of `select` (plus the fields kept elsewhere, by name)."""
-        entity, _ = self._build(row, 0, elsewhere)
-        return entity
+        return self._build(row, 0, elsewhere)
 
-    def _build(self, row: Sequence[Any], start: int, elsewhere: Mapping[str, Any]) -> tuple[E, int]:
+    def _build(self, row: Sequence[Any], start: int, elsewhere: Mapping[str, Any]) -> E:
         values: dict[str, Any] = dict(elsewhere)
         at = start
         for name, part in self._parts:
@@ -110,12 +107,12 @@ class Fields(Generic[E]):
                 if all(v is None for v in row[at : at + width]):
                     values[name] = None
                 else:
-                    values[name], _ = part._build(row, at, {})
+                    values[name] = part._build(row, at, {})
                 at += width
             else:
                 values[name] = _aware(row[at]) if part.sql_type == TIMESTAMP else row[at]
                 at += 1
-        return self.kind(**values), at
+        return self.kind(**values)
 
     def _values_getter(self) -> Callable[[E], tuple[Any, ...]]:
         """A fast getter (the write path's hot loop): one `attrgetter` per run of plain columns."""
