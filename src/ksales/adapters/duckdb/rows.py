@@ -93,8 +93,8 @@ def _canonical(value: Any) -> Any:
     if kind in _PLAIN:
         return value
     if kind is Decimal:
-        return format(value.normalize(), "f") if value else "0"
-    if isinstance(value, datetime):
+        return value.normalize() if value else 0  # equal amounts normalise alike (-0 and 0 too)
+    if kind is datetime or isinstance(value, datetime):
         return (value if value.tzinfo is UTC else value.astimezone(UTC)).isoformat()
     parts = value if kind is tuple else (_FIELD_VALUES.get(kind) or _field_values(kind))(value)
     return tuple([v if type(v) in _PLAIN else _canonical(v) for v in parts])
