@@ -23,8 +23,9 @@ from ksales.services.analytics import AnalyticsService
 from ksales.services.params import Granularity
 from tests.e2e.conftest import make_container
 
-#: `scope` resolves filters into the store's own query type: it is not a figure, and not served.
-LOCAL_ONLY = {"scope"}
+#: `resolve` binds a request to the store's own query type (a `Scope`): it is not a figure, and not served;
+#: the remote client takes the resolved request the local `parse` gives and sends its plain request.
+LOCAL_ONLY = {"resolve"}
 
 
 def public_methods(cls: type) -> set[str]:
@@ -108,8 +109,8 @@ def test_every_report_is_the_same_locally_and_remotely(
     local, remote = pair
     assert remote.today() == local.today()
     for params in requests(local):
-        request = local.parse(params)
-        assert remote.parse(params) == request, params
+        request = local.parse(params)  # resolved against the store; the remote answers the plain request
+        assert remote.parse(params) == request.request, params
         same(local.summary(request), remote.summary(request))
         for granularity in Granularity:
             same(local.trend(request, granularity), remote.trend(request, granularity))

@@ -18,7 +18,8 @@ from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.store import InMemorySalesStore
 from ksales.domain.errors import CrmError
 from ksales.ports.store import ApplyResult, OrderChanges
-from ksales.services.sync import CHECKPOINT_KEY, FULL_PROGRESS_KEY, SyncReport, SyncService
+from ksales.services.sync import CHECKPOINT_KEY, FULL_PROGRESS_KEY, SyncService
+from ksales.services.sync_report import SyncReport
 from tests.integration.fake_keycrm import (
     API_KEY,
     FakeKeyCrm,

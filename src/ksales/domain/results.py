@@ -6,7 +6,7 @@ and the serialiser, the API and the library read them together; split, they woul
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from attrs import frozen
@@ -105,23 +105,6 @@ class ExpenseTotals:
     by_type: tuple[ExpenseTypeTotals, ...]
     orders_with_expenses: int
     daily: tuple[DayAmount, ...]
-
-
-@frozen
-class SyncStatus:
-    """What the last sync did, kept in the store so that it survives restarts."""
-
-    finished_at: datetime
-    ok: bool
-    mode: str = "incremental"
-    fetched: int = 0
-    inserted: int = 0
-    updated: int = 0
-    removed: int = 0
-    skipped: int = 0
-    requests: int = 0
-    seconds: float = 0.0
-    error: str | None = None
 
 
 # --- What the reports show ---------------------------------------------------------------------

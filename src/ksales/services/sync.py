@@ -19,14 +19,14 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from attrs import asdict, define, frozen
+from attrs import frozen
 
 from ksales.domain.model import Dictionaries, Order
-from ksales.domain.results import SyncStatus
 from ksales.domain.search import OrderQuery, QueryKind
 from ksales.ports.clock import Clock
 from ksales.ports.crm import Crm, TimeWindow, WindowField
 from ksales.ports.store import ApplyResult, OrderChanges, SalesStore
+from ksales.services.sync_report import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -60,32 +60,6 @@ class SyncProgress:
 
 
 Progress = Callable[[SyncProgress], None] | None
-
-
-@define
-class SyncReport:
-    mode: str
-    fetched: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    skipped: int = 0
-    requests: int = 0
-    seconds: float = 0.0
-
-    def count(self, result: ApplyResult) -> None:
-        """Add what one store write did."""
-        self.inserted += result.inserted
-        self.updated += result.updated
-        self.unchanged += result.unchanged
-        self.removed += result.removed
-
-    def line(self) -> str:
-        return (
-            f"{self.mode} sync: fetched {self.fetched}, inserted {self.inserted}, updated {self.updated}, "
-            f"removed {self.removed}, skipped {self.skipped}, {self.requests} requests, {self.seconds:.1f} s"
-        )
 
 
 @frozen
@@ -163,13 +137,10 @@ class SyncService:
     def running(self) -> bool:
         return self._lock.locked()
 
-    def last_status(self) -> SyncStatus | None:
+    def last_status(self) -> SyncReport | None:
+        """The report of the last run, finished or failed (None before the first one)."""
         raw = self.store.get_meta(LAST_SYNC_KEY)
-        if raw is None:
-            return None
-        data = json.loads(raw)
-        data["finished_at"] = datetime.fromisoformat(data["finished_at"])
-        return SyncStatus(**data)
+        return None if raw is None else SyncReport.load(raw)
 
     async def full(self, days: int = DEFAULT_DAYS, progress: Progress = None) -> SyncReport:
         """Dictionaries, then each window of the last `days` days by creation and update; deletions too."""
@@ -184,36 +155,21 @@ class SyncService:
     async def _recorded(self, mode: str, body: Callable[[SyncReport], Awaitable[None]]) -> SyncReport:
         report = SyncReport(mode)
         started, requests_before = time.perf_counter(), self.crm.requests
-        error: str | None = None
         try:
             await body(report)
         except BaseException as exc:  # cancellation too: the run did not finish
-            error = str(exc) or type(exc).__name__
+            report.error = str(exc) or type(exc).__name__
             raise
         finally:
             report.requests = self.crm.requests - requests_before
             report.seconds = time.perf_counter() - started
-            self._record_status(mode, report, error)
+            report.finished_at = self.clock.now()
+            self._record_status(report)
         return report
 
-    def _record_status(self, mode: str, report: SyncReport, error: str | None) -> None:
-        status = SyncStatus(
-            finished_at=self.clock.now(),
-            ok=error is None,
-            mode=mode,
-            fetched=report.fetched,
-            inserted=report.inserted,
-            updated=report.updated,
-            removed=report.removed,
-            skipped=report.skipped,
-            requests=report.requests,
-            seconds=round(report.seconds, 3),
-            error=error,
-        )
-        data = asdict(status)
-        data["finished_at"] = _iso(status.finished_at)
+    def _record_status(self, report: SyncReport) -> None:
         try:
-            self.store.set_meta({LAST_SYNC_KEY: json.dumps(data)})
+            self.store.set_meta({LAST_SYNC_KEY: report.dump()})
         except Exception:  # never hide the sync's own error behind the store's
             log.exception("could not record the sync status")
 

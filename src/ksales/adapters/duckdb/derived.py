@@ -1,7 +1,8 @@
 """Columns derived from the store's `Rules`, kept in step when a store is opened with other rules.
 
-`store_info` remembers the time zone the business days were computed in and the rule ids the
-flags were computed with; opening the store with different ones recomputes them (like a migration).
+`store_info` remembers the time zone the business days were computed in, the rule ids the flags
+were computed with and what the orders' content hashes cover (`rows.HASH_KEY`); opening the store
+with different ones recomputes them (like a migration).
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from datetime import UTC, tzinfo
 
 import duckdb
 
+from ksales.adapters.duckdb.rows import HASH_KEY, content_hash, read_orders
+from ksales.adapters.duckdb.transaction import transaction
 from ksales.domain.rules import CANCELED_STATUS_GROUP, Rules
 
 _CHUNK = 100_000
+#: Orders read back at a time when rehashing (each is rebuilt as an `Order`).
+_REHASH_CHUNK = 20_000
 
 
 def timezone_key(zone: tzinfo) -> str:
@@ -45,22 +50,35 @@ def sync_derived(cursor: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     zone, flags = timezone_key(rules.timezone), rules_key(rules)
     stale_days = _info(cursor, "timezone") != zone
     stale_flags = _info(cursor, "rules") != flags
-    if not stale_days and not stale_flags:
+    stale_hashes = _info(cursor, "content_hash") != HASH_KEY
+    if not (stale_days or stale_flags or stale_hashes):
         return
-    cursor.execute("BEGIN TRANSACTION")
-    try:
-        if stale_days:
-            recompute_business_days(cursor, rules.timezone)
-        if stale_flags:
-            recompute_flags(cursor, rules)
-        propagate_order_columns(cursor)
-        refresh_first_days(cursor, None)
-        _set_info(cursor, "timezone", zone)
-        _set_info(cursor, "rules", flags)
-        cursor.execute("COMMIT")
-    except BaseException:
-        cursor.execute("ROLLBACK")
-        raise
+    with transaction(cursor):
+        if stale_days or stale_flags:
+            if stale_days:
+                recompute_business_days(cursor, rules.timezone)
+            if stale_flags:
+                recompute_flags(cursor, rules)
+            propagate_order_columns(cursor)
+            refresh_first_days(cursor, None)
+            _set_info(cursor, "timezone", zone)
+            _set_info(cursor, "rules", flags)
+        if stale_hashes:
+            recompute_content_hashes(cursor)
+            _set_info(cursor, "content_hash", HASH_KEY)
+
+
+def recompute_content_hashes(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Rehash every stored order, so that an unchanged order still reads as unchanged on the next sync."""
+    ids = [row[0] for row in cursor.execute("SELECT id FROM orders ORDER BY id").fetchall()]
+    for start in range(0, len(ids), _REHASH_CHUNK):
+        orders = read_orders(cursor, ids[start : start + _REHASH_CHUNK])
+        cursor.execute(
+            """UPDATE orders SET content_hash = n.digest
+            FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::VARCHAR[]) AS digest) n
+            WHERE orders.id = n.id""",
+            [[o.id for o in orders], [content_hash(o) for o in orders]],
+        )
 
 
 def recompute_business_days(cursor: duckdb.DuckDBPyConnection, zone: tzinfo) -> None:

@@ -2,6 +2,8 @@
 
 Lines and expenses carry their order's business day, source and flags, so a query reads one table.
 Counted = `NOT canceled` within the scope (the scope already leaves excluded sources out).
+Why one module of ~300 lines: every aggregate is composed from the same scope and line-filter fragments
+below, and split up they would have to be imported back into each part.
 """
 
 from __future__ import annotations

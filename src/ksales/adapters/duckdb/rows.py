@@ -7,87 +7,53 @@ Rows travel to DuckDB as one `VARCHAR[]` parameter per column and are cast back 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from operator import attrgetter
+from typing import Any, Protocol, TypeVar
 
-from ksales.adapters.duckdb.schema import MONEY, QUANTITY
-from ksales.domain.model import Buyer, Expense, Order, OrderLine
+import attrs
+import duckdb
+from attrs import AttrsInstance
+
+from ksales.adapters.duckdb.tables import BUYER, EXPENSE, LINE, ORDER, PRODUCT, Column, Fields
+from ksales.domain.filters import brand_key
+from ksales.domain.model import Expense, Order, OrderLine, Product
 from ksales.domain.rules import Rules, SalesType, business_day, is_canceled, is_excluded, sales_type_of
 
 Cell = str | None
 Row = tuple[Cell, ...]
-
-#: Columns written for each table, with the SQL type each VARCHAR is cast to.
-ORDER_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "BIGINT"),
-    ("source_id", "BIGINT"),
-    ("status_id", "BIGINT"),
-    ("status_group_id", "BIGINT"),
-    ("manager_id", "BIGINT"),
-    ("grand_total", MONEY),
-    ("total_discount", MONEY),
-    ("shipping_price", MONEY),
-    ("created_at", "TIMESTAMP"),
-    ("ordered_at", "TIMESTAMP"),
-    ("updated_at", "TIMESTAMP"),
-    ("placed_at", "TIMESTAMP"),
-    ("buyer_id", "BIGINT"),
-    ("buyer_name", "VARCHAR"),
-    ("buyer_email", "VARCHAR"),
-    ("buyer_phone", "VARCHAR"),
-    ("content_hash", "VARCHAR"),
-    ("business_day", "DATE"),
-    ("excluded", "BOOLEAN"),
-    ("canceled", "BOOLEAN"),
-    ("b2b", "BOOLEAN"),
-)
-_FLAGS = (("business_day", "DATE"), ("excluded", "BOOLEAN"), ("canceled", "BOOLEAN"), ("b2b", "BOOLEAN"))
-LINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("order_id", "BIGINT"),
-    ("position", "INTEGER"),
-    ("name", "VARCHAR"),
-    ("quantity", QUANTITY),
-    ("price_sold", MONEY),
-    ("product_id", "BIGINT"),
-    ("offer_id", "BIGINT"),
-    ("sku", "VARCHAR"),
-    ("price", MONEY),
-    ("purchased_price", MONEY),
-    ("placed_at", "TIMESTAMP"),
-    ("source_id", "BIGINT"),
-    *_FLAGS,
-)
-EXPENSE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("order_id", "BIGINT"),
-    ("position", "INTEGER"),
-    ("id", "BIGINT"),
-    ("amount", MONEY),
-    ("expense_type_id", "BIGINT"),
-    ("status", "VARCHAR"),
-    ("payment_date", "TIMESTAMP"),
-    ("paid", "BOOLEAN"),
-    ("source_id", "BIGINT"),
-    *_FLAGS,
-    ("first_paid", "BOOLEAN"),
-    ("first_paid_of_type", "BOOLEAN"),
-)
+E = TypeVar("E", bound=AttrsInstance)
 
 
 def cell(value: object) -> Cell:
     """One value as the text DuckDB casts back exactly."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime):
-        return to_utc_naive(value).isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
+    if value is None or type(value) is str:
+        return value
+    convert = _CELLS.get(type(value))
+    if convert is not None:
+        return convert(value)
+    # Subclasses (a pendulum DateTime…), the slow way.
+    for base, convert in _CELLS.items():
+        if isinstance(value, base):
+            return convert(value)
     return str(value)
+
+
+def _instant(value: datetime) -> str:
+    return to_utc_naive(value).isoformat(sep=" ")
+
+
+#: By exact type: this runs for every value of every row written.
+_CELLS: dict[type, Callable[[Any], str]] = {
+    bool: lambda value: "true" if value else "false",
+    int: str,
+    Decimal: lambda value: format(value, "f"),
+    datetime: _instant,
+    date: date.isoformat,
+}
 
 
 def to_utc_naive(moment: datetime) -> datetime:
@@ -97,107 +63,64 @@ def to_utc_naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def from_utc_naive(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.replace(tzinfo=UTC)
+#: Names what the stored digests were computed from: a store whose digests were computed otherwise
+#: (an older ksales, another field list) has them recomputed when it is opened (`derived.py`).
+HASH_KEY = "blake2b-128 of " + "; ".join(
+    f"{spec.kind.__name__}({', '.join(spec.field_names)})" for spec in (ORDER, BUYER, LINE, EXPENSE)
+)
 
 
-def _canonical(value: object) -> object:
-    if isinstance(value, Decimal):
-        return "0" if value == 0 else format(value.normalize(), "f")
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    return value
+_PLAIN: frozenset[type] = frozenset({type(None), bool, int, str})
+#: The attrs classes met so far, and a getter of all their fields' values (`attrs.fields` order).
+_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _field_values(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    getter = _FIELD_VALUES.get(kind)
+    if getter is None:
+        if not attrs.has(kind):
+            raise TypeError(f"no canonical form for a {kind.__name__} in an order")
+        names = [f.name for f in attrs.fields(kind)]
+        get = attrgetter(*names)
+        getter = get if len(names) > 1 else lambda value: (get(value),)
+        _FIELD_VALUES[kind] = getter
+    return getter
+
+
+def _canonical(value: Any) -> Any:
+    """Equal for equal values: attrs values as their fields' tuple, Decimals by value, instants in UTC."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is Decimal:
+        return value.normalize() if value else 0  # equal amounts normalise alike (-0 and 0 too)
+    if kind is datetime or isinstance(value, datetime):
+        return (value if value.tzinfo is UTC else value.astimezone(UTC)).isoformat()
+    parts = value if kind is tuple else (_FIELD_VALUES.get(kind) or _field_values(kind))(value)
+    return tuple([v if type(v) in _PLAIN else _canonical(v) for v in parts])
 
 
 def content_hash(order: Order) -> str:
-    """A digest equal for two orders exactly when they compare equal (same instants, same amounts)."""
-    buyer = order.buyer
-    parts: list[object] = [
-        order.id,
-        order.source_id,
-        order.grand_total,
-        order.created_at,
-        order.ordered_at,
-        order.updated_at,
-        order.status_id,
-        order.status_group_id,
-        order.manager_id,
-        order.total_discount,
-        order.shipping_price,
-        None if buyer is None else (buyer.id, buyer.full_name, buyer.email, buyer.phone),
-    ]
-    for line in order.lines:
-        parts.append(
-            tuple(
-                _canonical(v)
-                for v in (
-                    line.name,
-                    line.quantity,
-                    line.price_sold,
-                    line.product_id,
-                    line.offer_id,
-                    line.sku,
-                    line.price,
-                    line.purchased_price,
-                )
-            )
-        )
-    parts.append("expenses")
-    for e in order.expenses:
-        parts.append(
-            tuple(_canonical(v) for v in (e.id, e.amount, e.expense_type_id, e.status, e.payment_date))
-        )
-    text = repr([_canonical(p) for p in parts])
+    """A digest equal for two orders exactly when they compare equal (same instants, same amounts).
+
+    It covers every attrs field of the order, its buyer, lines and expenses, whatever they are.
+    """
+    text = repr(_canonical(order))
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row], list[Row]]:
-    """The order's row and the rows of its lines and expenses, derived columns included."""
+    """The order's row and the rows of its lines and expenses (`ORDER_COLUMNS`, `LINE_COLUMNS`, …)."""
     flags = (
         business_day(order, rules.timezone),
         is_excluded(order, rules),
         is_canceled(order, rules),
         sales_type_of(order, rules) is SalesType.B2B,
     )
-    buyer = order.buyer or Buyer(id=0)
-    values = (
-        order.id,
-        order.source_id,
-        order.status_id,
-        order.status_group_id,
-        order.manager_id,
-        order.grand_total,
-        order.total_discount,
-        order.shipping_price,
-        order.created_at,
-        order.ordered_at,
-        order.updated_at,
-        order.placed_at,
-        order.buyer_id,
-        buyer.full_name,
-        buyer.email,
-        buyer.phone,
-        digest,
-        *flags,
-    )
+    row = tuple(map(cell, (*ORDER.values(order), order.placed_at, digest, *flags)))
     shared = (order.placed_at, order.source_id, *flags)
     lines = [
-        tuple(
-            cell(v)
-            for v in (
-                order.id,
-                position,
-                line.name,
-                line.quantity,
-                line.price_sold,
-                line.product_id,
-                line.offer_id,
-                line.sku,
-                line.price,
-                line.purchased_price,
-                *shared,
-            )
-        )
+        tuple(map(cell, (order.id, position, *LINE.values(line), *shared)))
         for position, line in enumerate(order.lines)
     ]
     # The first paid expense of the order, and of each type: counting them counts orders.
@@ -206,27 +129,43 @@ def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row],
     for i, e in enumerate(order.expenses):
         if e.is_paid and e.expense_type_id is not None:
             first_of_type.setdefault(e.expense_type_id, i)
-    expenses = [
-        tuple(
-            cell(v)
-            for v in (
-                order.id,
-                position,
-                e.id,
-                e.amount,
-                e.expense_type_id,
-                e.status,
-                e.payment_date,
-                e.is_paid,
-                order.source_id,
-                *flags,
-                position == first_paid,
-                e.expense_type_id is not None and first_of_type.get(e.expense_type_id) == position,
-            )
+    expenses: list[Row] = []
+    for position, e in enumerate(order.expenses):
+        first_of_its_type = e.expense_type_id is not None and first_of_type.get(e.expense_type_id) == position
+        values = (
+            *EXPENSE.values(e),
+            e.is_paid,
+            order.source_id,
+            *flags,
+            position == first_paid,
+            first_of_its_type,
         )
-        for position, e in enumerate(order.expenses)
-    ]
-    return tuple(cell(v) for v in values), lines, expenses
+        expenses.append(tuple(map(cell, (order.id, position, *values))))
+    return row, lines, expenses
+
+
+def product_row(product: Product) -> Row:
+    """A product's row (`PRODUCT_COLUMNS`): its fields and the key its brand is filtered by."""
+    key = (brand_key(product.brand) or None) if product.brand else None
+    return tuple(map(cell, (*PRODUCT.values(product), key)))
+
+
+def fields_row(fields: Fields[E]) -> Callable[[E], Row]:
+    """The row of an entity that is nothing but its `fields` (the dictionaries but products)."""
+    return lambda entity: tuple(map(cell, fields.values(entity)))
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+K = TypeVar("K", bound=_Keyed)
+
+
+def rows_by_id(entries: Iterable[K], row: Callable[[K], Row]) -> dict[int, Row]:
+    """One row per id: the last entry of an id wins."""
+    return {entry.id: row(entry) for entry in entries}
 
 
 def columns_of(rows: Sequence[Row], width: int) -> list[list[Cell]]:
@@ -234,52 +173,33 @@ def columns_of(rows: Sequence[Row], width: int) -> list[list[Cell]]:
     return [[row[i] for row in rows] for i in range(width)]
 
 
-def unnest_select(columns: Iterable[tuple[str, str]]) -> str:
+def unnest_select(columns: Iterable[Column]) -> str:
     """`SELECT unnest(?::VARCHAR[])::T AS c, …` over one list parameter per column."""
-    return "SELECT " + ", ".join(f"unnest(?::VARCHAR[])::{kind} AS {name}" for name, kind in columns)
+    return "SELECT " + ", ".join(f"unnest(?::VARCHAR[])::{c.sql_type} AS {c.name}" for c in columns)
 
 
 # --- reading back --------------------------------------------------------------------------------
 
-ORDER_SELECT = (
-    "SELECT id, source_id, grand_total, created_at, ordered_at, updated_at, status_id, status_group_id,"
-    " manager_id, buyer_id, buyer_name, buyer_email, buyer_phone, total_discount, shipping_price"
-    " FROM orders WHERE id = ?"
-)
-LINES_SELECT = (
-    "SELECT name, quantity, price_sold, product_id, offer_id, sku, price, purchased_price"
-    " FROM order_lines WHERE order_id = ? ORDER BY position"
-)
-EXPENSES_SELECT = (
-    "SELECT id, amount, expense_type_id, status, payment_date FROM order_expenses"
-    " WHERE order_id = ? ORDER BY position"
-)
+_IN_IDS = "IN (SELECT unnest(?::BIGINT[]))"
 
 
-def order_from_rows(
-    row: Sequence[Any], lines: Iterable[Sequence[Any]], expenses: Iterable[Sequence[Any]]
-) -> Order:
-    """Rebuild an `Order` from the rows of `ORDER_SELECT`, `LINES_SELECT` and `EXPENSES_SELECT`."""
-    (oid, source, total, created, ordered, updated, status, group, manager, buyer_id, *rest) = row
-    name, email, phone, discount, shipping = rest
-    return Order(
-        id=oid,
-        source_id=source,
-        grand_total=total,
-        created_at=created.replace(tzinfo=UTC),
-        ordered_at=from_utc_naive(ordered),
-        updated_at=from_utc_naive(updated),
-        status_id=status,
-        status_group_id=group,
-        manager_id=manager,
-        buyer=None if buyer_id is None else Buyer(buyer_id, name, email, phone),
-        lines=tuple(OrderLine(*line) for line in lines),
-        expenses=tuple(
-            Expense(
-                id=e[0], amount=e[1], expense_type_id=e[2], status=e[3], payment_date=from_utc_naive(e[4])
-            )
-            for e in expenses
-        ),
-        total_discount=discount,
-        shipping_price=shipping,
-    )
+def read_orders(cursor: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> list[Order]:
+    """The stored orders of `ids` (missing ones left out), in the order of their ids."""
+    lines: dict[int, list[OrderLine]] = defaultdict(list)
+    for order_id, *row in cursor.execute(
+        f"SELECT order_id, {LINE.select} FROM order_lines WHERE order_id {_IN_IDS}"
+        " ORDER BY order_id, position",
+        [list(ids)],
+    ).fetchall():
+        lines[order_id].append(LINE.build(row))
+    expenses: dict[int, list[Expense]] = defaultdict(list)
+    for order_id, *row in cursor.execute(
+        f"SELECT order_id, {EXPENSE.select} FROM order_expenses WHERE order_id {_IN_IDS}"
+        " ORDER BY order_id, position",
+        [list(ids)],
+    ).fetchall():
+        expenses[order_id].append(EXPENSE.build(row))
+    rows = cursor.execute(
+        f"SELECT {ORDER.select} FROM orders WHERE id {_IN_IDS} ORDER BY id", [list(ids)]
+    ).fetchall()
+    return [ORDER.build(row, lines=tuple(lines[row[0]]), expenses=tuple(expenses[row[0]])) for row in rows]

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import duckdb
 
+from ksales.adapters.duckdb.transaction import transaction
+
 #: Money is exact to the cent and quantities to a thousandth (KeyCRM allows fractional units).
 MONEY = "DECIMAL(18, 2)"
 QUANTITY = "DECIMAL(18, 3)"
@@ -124,13 +126,8 @@ def migrate(cursor: duckdb.DuckDBPyConnection) -> int:
     """Apply the pending migrations, each in its own transaction; return the resulting version."""
     version = schema_version(cursor)
     for number in range(version, LATEST_VERSION):
-        cursor.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(cursor):
             for statement in MIGRATIONS[number]:
                 cursor.execute(statement)
             cursor.execute("INSERT INTO schema_version VALUES (?)", [number + 1])
-            cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
     return max(version, LATEST_VERSION)

@@ -7,20 +7,17 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import duckdb
+from attrs import AttrsInstance
 
 from ksales.adapters.duckdb import queries
 from ksales.adapters.duckdb.derived import sync_derived
-from ksales.adapters.duckdb.rows import (
-    EXPENSES_SELECT,
-    LINES_SELECT,
-    ORDER_SELECT,
-    order_from_rows,
-    to_utc_naive,
-)
+from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
+from ksales.adapters.duckdb.tables import CATEGORY, EXPENSE_TYPE, PRODUCT, STATUS, Fields
+from ksales.adapters.duckdb.transaction import transaction
 from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
@@ -41,6 +38,7 @@ from ksales.domain.rules import Rules
 from ksales.ports.store import ApplyResult, OrderChanges
 
 T = TypeVar("T")
+E = TypeVar("E", bound=AttrsInstance)
 Cursor = duckdb.DuckDBPyConnection
 
 
@@ -89,17 +87,11 @@ class DuckDbSalesStore:
     def _write(self, what: str, change: Callable[[Cursor], T]) -> T:
         """Run `change` in one transaction: all of it or, on any error, none of it."""
         with self._lock, self._failing(what):
-            cursor = self._cursor()
-            cursor.execute("BEGIN TRANSACTION")
             try:
-                result = change(cursor)
-                cursor.execute("COMMIT")
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
+                with transaction(self._cursor()) as cursor:
+                    return change(cursor)
             finally:
                 self._generation += 1
-            return result
 
     # --- writes -------------------------------------------------------------------------------
     def apply(self, changes: OrderChanges) -> ApplyResult:
@@ -120,15 +112,8 @@ class DuckDbSalesStore:
         return None if row is None else str(row[0])
 
     def get_order(self, order_id: int) -> Order | None:
-        def fetch(cursor: Cursor) -> Order | None:
-            row = cursor.execute(ORDER_SELECT, [order_id]).fetchone()
-            if row is None:
-                return None
-            lines = cursor.execute(LINES_SELECT, [order_id]).fetchall()
-            expenses = cursor.execute(EXPENSES_SELECT, [order_id]).fetchall()
-            return order_from_rows(row, lines, expenses)
-
-        return self._read(f"reading order {order_id}", fetch)
+        found = self._read(f"reading order {order_id}", lambda c: read_orders(c, [order_id]))
+        return found[0] if found else None
 
     def order_count(self) -> int:
         row = self._read("counting orders", lambda c: c.execute("SELECT count(*) FROM orders").fetchone())
@@ -161,7 +146,10 @@ class DuckDbSalesStore:
             ).fetchall(),
         )
         result = sorted(
-            (Source(i, name if name is not None else f"Source {i}", currency) for i, name, currency in rows),
+            (
+                Source(id=i, name=name if name is not None else f"Source {i}", currency_code=currency)
+                for i, name, currency in rows
+            ),
             key=lambda s: s.id,
         )
         with self._lock:
@@ -170,25 +158,27 @@ class DuckDbSalesStore:
         return result
 
     def statuses(self) -> list[Status]:
-        return [Status(*r) for r in self._all("SELECT id, name, group_id FROM statuses ORDER BY id")]
+        return self._dictionary("statuses", STATUS)
 
     def expense_types(self) -> list[ExpenseType]:
-        return [ExpenseType(*r) for r in self._all("SELECT id, name, alias FROM expense_types ORDER BY id")]
+        return self._dictionary("expense_types", EXPENSE_TYPE)
 
     def categories(self) -> list[Category]:
-        return [Category(*r) for r in self._all("SELECT id, name, parent_id FROM categories ORDER BY id")]
+        return self._dictionary("categories", CATEGORY)
 
     def products(self) -> list[Product]:
-        return [
-            Product(*r) for r in self._all("SELECT id, name, category_id, brand FROM products ORDER BY id")
-        ]
+        return self._dictionary("products", PRODUCT)
 
     def brands(self) -> list[str]:
         names = self._read("listing brands", queries.brand_names)
         return sorted(names.values(), key=lambda b: (b.lower(), b))
 
-    def _all(self, sql: str) -> list[tuple[Any, ...]]:
-        return self._read("reading dictionaries", lambda c: c.execute(sql).fetchall())
+    def _dictionary(self, table: str, fields: Fields[E]) -> list[E]:
+        rows = self._read(
+            f"reading {table}",
+            lambda c: c.execute(f"SELECT {fields.select} FROM {table} ORDER BY id").fetchall(),
+        )
+        return [fields.build(row) for row in rows]
 
     # --- aggregates ---------------------------------------------------------------------------
     def totals(self, scope: Scope) -> Totals:

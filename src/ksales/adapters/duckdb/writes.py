@@ -8,17 +8,26 @@ import duckdb
 
 from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_days
 from ksales.adapters.duckdb.rows import (
-    EXPENSE_COLUMNS,
-    LINE_COLUMNS,
-    ORDER_COLUMNS,
     Row,
-    cell,
     columns_of,
     content_hash,
+    fields_row,
     order_rows,
+    product_row,
+    rows_by_id,
     unnest_select,
 )
-from ksales.domain.filters import brand_key
+from ksales.adapters.duckdb.tables import (
+    CATEGORY,
+    EXPENSE_COLUMNS,
+    EXPENSE_TYPE,
+    LINE_COLUMNS,
+    ORDER_COLUMNS,
+    PRODUCT_COLUMNS,
+    SOURCE,
+    STATUS,
+    Column,
+)
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.rules import Rules
 from ksales.ports.store import ApplyResult, OrderChanges
@@ -30,13 +39,14 @@ CHUNK = 20_000
 def insert_rows(
     cursor: duckdb.DuckDBPyConnection,
     table: str,
-    columns: Sequence[tuple[str, str]],
+    columns: Sequence[Column],
     rows: Sequence[Row],
     *,
     join_products: bool = False,
 ) -> None:
     """Insert rows in chunks; lines pick up their product's category and brand key on the way."""
-    names = ", ".join(name for name, _ in columns)
+    _check_width(table, columns, rows)
+    names = ", ".join(c.name for c in columns)
     select = unnest_select(columns)
     if join_products:
         statement = (
@@ -48,6 +58,11 @@ def insert_rows(
         statement = f"INSERT INTO {table} ({names}) {select}"
     for start in range(0, len(rows), CHUNK):
         cursor.execute(statement, columns_of(rows[start : start + CHUNK], len(columns)))
+
+
+def _check_width(table: str, columns: Sequence[Column], rows: Sequence[Row]) -> None:
+    if rows and len(rows[0]) != len(columns):
+        raise ValueError(f"{table}: rows of {len(rows[0])} values for {len(columns)} columns")
 
 
 def _delete_orders(cursor: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
@@ -126,11 +141,12 @@ def set_meta(cursor: duckdb.DuckDBPyConnection, values: Mapping[str, str]) -> No
 
 
 def _upsert(
-    cursor: duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]], rows: list[Row]
+    cursor: duckdb.DuckDBPyConnection, table: str, columns: Sequence[Column], rows: list[Row]
 ) -> None:
     if not rows:
         return
-    names = ", ".join(name for name, _ in columns)
+    _check_width(table, columns, rows)
+    names = ", ".join(c.name for c in columns)
     select = unnest_select(columns)
     for start in range(0, len(rows), CHUNK):
         cursor.execute(
@@ -141,25 +157,19 @@ def _upsert(
 
 def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictionaries) -> None:
     """Upsert every dictionary (the last entry of an id wins) and re-file lines of changed products."""
-    sources = {s.id: (s.id, s.name, s.currency_code) for s in dictionaries.sources}
-    statuses = {s.id: (s.id, s.name, s.group_id) for s in dictionaries.statuses}
-    types = {t.id: (t.id, t.name, t.alias) for t in dictionaries.expense_types}
-    categories = {c.id: (c.id, c.name, c.parent_id) for c in dictionaries.categories}
-    products = {
-        p.id: (p.id, p.name, p.category_id, p.brand, (brand_key(p.brand) or None) if p.brand else None)
-        for p in dictionaries.products
-    }
-    ids = (("id", "BIGINT"), ("name", "VARCHAR"))
-    _upsert(cursor, "sources", (*ids, ("currency_code", "VARCHAR")), _cells(sources.values()))
-    _upsert(cursor, "statuses", (*ids, ("group_id", "BIGINT")), _cells(statuses.values()))
-    _upsert(cursor, "expense_types", (*ids, ("alias", "VARCHAR")), _cells(types.values()))
-    _upsert(cursor, "categories", (*ids, ("parent_id", "BIGINT")), _cells(categories.values()))
-    _upsert(
-        cursor,
-        "products",
-        (*ids, ("category_id", "BIGINT"), ("brand", "VARCHAR"), ("brand_key", "VARCHAR")),
-        _cells(products.values()),
-    )
+    products = rows_by_id(dictionaries.products, product_row)
+    for table, columns, rows in (
+        ("sources", SOURCE.columns, rows_by_id(dictionaries.sources, fields_row(SOURCE))),
+        ("statuses", STATUS.columns, rows_by_id(dictionaries.statuses, fields_row(STATUS))),
+        (
+            "expense_types",
+            EXPENSE_TYPE.columns,
+            rows_by_id(dictionaries.expense_types, fields_row(EXPENSE_TYPE)),
+        ),
+        ("categories", CATEGORY.columns, rows_by_id(dictionaries.categories, fields_row(CATEGORY))),
+        ("products", PRODUCT_COLUMNS, products),
+    ):
+        _upsert(cursor, table, columns, list(rows.values()))
     if products:
         refiled = cursor.execute(
             """UPDATE order_lines SET category_id = p.category_id, brand_key = p.brand_key
@@ -172,7 +182,3 @@ def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictiona
         ).fetchall()
         if refiled:
             refresh_brand_firsts(cursor, sorted({row[0] for row in refiled}))
-
-
-def _cells(rows: Iterable[tuple[object, ...]]) -> list[Row]:
-    return [tuple(cell(v) for v in row) for row in rows]

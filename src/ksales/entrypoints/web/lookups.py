@@ -99,7 +99,7 @@ def health(request: Request) -> JSONResponse:
         reasons.append("store: the sales store does not answer")
         last = None
     if last is not None:
-        store["last_sync_at"] = last.finished_at.isoformat()
+        store["last_sync_at"] = last.finished_at.isoformat() if last.finished_at else None
         store["last_sync_ok"] = last.ok
         if not last.ok and board.is_up(SYNC):
             # Seen across restarts: the failure was recorded in the store by an earlier run.

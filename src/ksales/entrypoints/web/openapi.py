@@ -1,7 +1,8 @@
 """The OpenAPI 3.0 description of the API, written by hand so that it says exactly what the code does.
 
 schemathesis fuzzes the app against this document (tests/e2e/test_web_schema.py), so a response
-that drifts from it fails the suite.
+that drifts from it fails the suite. It is long because it is mostly data (one schema per response), kept
+in one module so that the whole contract reads in one place.
 """
 
 from __future__ import annotations
