@@ -20,6 +20,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KSALES_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KSALES_SYNC_INTERVAL", "0")
+    monkeypatch.setenv("KSALES_LANGUAGE", "en")  # the CLI's lines read English
     monkeypatch.delenv("KEYCRM_API_KEY", raising=False)
     monkeypatch.delenv("BOT_TOKEN", raising=False)
     assert cli.main(["demo", "--orders", "1200", "--seed", "5"]) == 0

@@ -137,6 +137,7 @@ def telegram_container(fake: FakeTelegram) -> Container:
             "TELEGRAM_API_BASE_URL": fake.base_url,
             "ADMIN_USER_IDS": str(OWNER.id),
             "KSALES_SYNC_INTERVAL": "0",
+            "KSALES_LANGUAGE": "en",  # the assertions read English
         }
     )
     container = Container(settings=settings)

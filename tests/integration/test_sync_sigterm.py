@@ -51,6 +51,7 @@ def test_sigterm_mid_sync_then_rerun(fake: FakeKeyCrm, tmp_path: Path) -> None:
         "KEYCRM_API_KEY": API_KEY,
         "KEYCRM_BASE_URL": fake.base_url,
         "KEYCRM_RATE_LIMIT": "10000",
+        "KSALES_LANGUAGE": "en",  # the CLI's lines read English
     }
     # Hold the 12th request (a few windows in) so that the signal surely lands mid-sync.
     fake.fail(12, Fault(status=503, stall=20.0))
