@@ -13,8 +13,8 @@ from ksales.adapters.duckdb import DuckDbSalesStore
 from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.filters import Scope
 from ksales.domain.model import Dictionaries, Order
-from ksales.domain.stock import StockSnapshot
 from ksales.domain.rules import Rules
+from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import OrderChanges
 from tests.contract.store_checks import (
     assert_same_aggregates,
