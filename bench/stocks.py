@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.integration.fake_keycrm
 
+from tests.integration.fake_keycrm import API_KEY, FakeKeyCrm, make_stock, serving  # noqa: E402
+
 from ksales.adapters.duckdb import DuckDbSalesStore  # noqa: E402
 from ksales.adapters.keycrm.client import KeyCrmClient  # noqa: E402
 from ksales.adapters.memory import FixedClock  # noqa: E402
 from ksales.domain.rules import Rules  # noqa: E402
 from ksales.services.stocks import StockSnapshots  # noqa: E402
-from tests.integration.fake_keycrm import API_KEY, FakeKeyCrm, make_stock, serving  # noqa: E402
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
