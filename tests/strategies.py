@@ -28,6 +28,7 @@ from ksales.domain.model import (
     Status,
 )
 from ksales.domain.rules import Rules, SalesType
+from ksales.domain.stock import OfferStock, StockSnapshot
 from ksales.ports.store import OrderChanges
 
 T = TypeVar("T")
@@ -222,4 +223,25 @@ order_changes = st.builds(
     upserts=st.lists(orders(), max_size=6).map(tuple),
     deletions=id_sets(ORDER_IDS, 3),
     meta=meta,
+)
+
+#: A few days, so that snapshots often replace one taken the same day.
+SNAPSHOT_DAYS = [date(2025, 3, 29), date(2025, 3, 30), date(2025, 3, 31), date(2025, 6, 1)]
+
+offer_stocks = st.builds(
+    OfferStock,
+    offer_id=st.integers(1, 12),
+    quantity=st.just(Decimal(0)) | quantities | quantities.map(lambda q: -q),
+    reserve=st.just(Decimal(0)) | quantities,
+    price=money(0, 5_000),
+    purchased_price=st.none() | money(0, 5_000),
+    sku=st.none() | short_text,
+    product_id=st.none() | PRODUCT_IDS,
+)
+
+stock_snapshots = st.builds(
+    StockSnapshot,
+    day=st.sampled_from(SNAPSHOT_DAYS),
+    taken_at=instants(),
+    rows=st.lists(offer_stocks, max_size=8).map(tuple),
 )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ksales.domain.model import Order
 from ksales.domain.search import OrderQuery
+from ksales.domain.stock import Offer, OfferStock
 from ksales.ports.crm import Crm, TimeWindow, WindowField
 
 
@@ -105,3 +106,24 @@ def searches(orders: Sequence[Order]) -> st.SearchStrategy[tuple[OrderQuery, int
     )
     query = texts.map(lambda text: OrderQuery.parse(str(text)))
     return st.tuples(query, st.integers(1, 10))
+
+
+@frozen
+class StockAnswer:
+    """What every page of `stocks()` and `offers()` adds up to (page boundaries are each adapter's own)."""
+
+    rows: tuple[OfferStock, ...]
+    skipped: tuple[int | None, ...]
+    offers: tuple[Offer, ...]
+
+
+async def read_stock(crm: Crm) -> StockAnswer:
+    rows: list[OfferStock] = []
+    skipped: list[int | None] = []
+    offers: list[Offer] = []
+    async for page in crm.stocks():
+        rows.extend(page.rows)
+        skipped.extend(record.offer_id for record in page.skipped)
+    async for offer_page in crm.offers():
+        offers.extend(offer_page.offers)
+    return StockAnswer(tuple(rows), tuple(skipped), tuple(offers))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from attrs import frozen
 
@@ -14,10 +14,12 @@ from ksales.domain.ranking import RankBy
 from ksales.ports.store import SalesStore
 
 #: Not reads of the shop.
-WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "close"})
+WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "save_stock_snapshot", "close"})
 #: Reads with arguments of their own: `product_ranking` and the lookups by id or window are compared
 #: by hand below; meta values are whatever the caller wrote, checked by the tests that write them.
-BY_HAND = frozenset({"product_ranking", "get_order", "order_ids_placed_between", "get_meta"})
+BY_HAND = frozenset(
+    {"product_ranking", "get_order", "order_ids_placed_between", "get_meta", "stock_snapshot"}
+)
 
 
 @frozen
@@ -76,3 +78,9 @@ def assert_same_orders(real: SalesStore, fake: SalesStore, ids: Iterable[int]) -
         assert real.get_order(order_id) == fake.get_order(order_id), order_id
     window = (datetime(2024, 3, 1, tzinfo=UTC), datetime(2025, 3, 30, 1, tzinfo=UTC))
     assert real.order_ids_placed_between(*window) == fake.order_ids_placed_between(*window)
+
+
+def assert_same_snapshots(real: SalesStore, fake: SalesStore, days: Iterable[date]) -> None:
+    """Each day's stock snapshot (and the days that have none) alike."""
+    for day in days:
+        assert real.stock_snapshot(day) == fake.stock_snapshot(day), day

@@ -27,11 +27,19 @@ from ksales.ports.crm import TimeWindow, WindowField
 from tests.contract.crm_checks import (
     assert_same_searches,
     assert_same_windows,
+    read_stock,
     searches,
     stamps,
     windows,
 )
-from tests.integration.fake_keycrm import API_KEY, FakeKeyCrm, make_order, serving, shop_dictionaries
+from tests.integration.fake_keycrm import (
+    API_KEY,
+    FakeKeyCrm,
+    make_order,
+    make_stock,
+    serving,
+    shop_dictionaries,
+)
 
 KYIV = ZoneInfo("Europe/Kyiv")
 NOW = datetime(2026, 3, 1, 12, 0, 30, 250_000, tzinfo=UTC)
@@ -78,6 +86,14 @@ def test_in_memory_crm_answers_like_the_demo_shop(
         await assert_same_searches(demo, fake, search_list)
 
     asyncio.run(compare())
+
+
+@given(seed=st.integers(0, 2), hours=st.integers(0, 24 * 9))
+def test_in_memory_crm_answers_the_stock_like_the_demo_shop(seed: int, hours: int) -> None:
+    demo = demo_crm(seed)
+    demo.clock = FixedClock(NOW + timedelta(hours=hours))
+    fake = InMemoryCrm(stock=demo.stock_now())
+    assert asyncio.run(read_stock(demo)) == asyncio.run(read_stock(fake))
 
 
 # --- KeyCrmClient over the fake KeyCRM ----------------------------------------------------------
@@ -155,3 +171,28 @@ def test_keycrm_dictionaries_read_back_as_the_in_memory_ones(keycrm: FakeKeyCrm)
             await client.aclose()
 
     assert asyncio.run(read()) == asyncio.run(InMemoryCrm(catalog=shop_dictionaries()).dictionaries())
+
+
+@given(seed=st.integers(0, 2**16), count=st.integers(0, 160), data=st.data())
+def test_in_memory_crm_answers_the_stock_like_keycrm_over_http(
+    keycrm: FakeKeyCrm, seed: int, count: int, data: st.DataObject
+) -> None:
+    stock = make_stock(seed, count)
+    broken = data.draw(
+        st.sets(st.integers(1, count), max_size=3) if count else st.just(set()), label="broken"
+    )
+    keycrm.load(shop_dictionaries(), [])
+    keycrm.load_stock(stock)
+    fake = InMemoryCrm(stock=stock)
+    for offer_id in broken:
+        keycrm.corrupt_stock(offer_id, quantity="n/a")
+        fake.unreadable_stock[offer_id] = "non-numeric quantity"
+
+    async def compare() -> None:
+        client = KeyCrmClient(keycrm.base_url, API_KEY, rate_limit=100_000, timeout=5.0)
+        try:
+            assert await read_stock(client) == await read_stock(fake)
+        finally:
+            await client.aclose()
+
+    asyncio.run(compare())

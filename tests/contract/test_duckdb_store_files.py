@@ -127,16 +127,36 @@ def test_migration_2_flags_the_rows_of_a_version_1_store(tmp_path: Path) -> None
         raw.execute("ALTER TABLE order_lines DROP COLUMN brand_first")
         raw.execute("ALTER TABLE order_expenses DROP COLUMN first_paid")
         raw.execute("ALTER TABLE order_expenses DROP COLUMN first_paid_of_type")
+        raw.execute("DROP TABLE stock_snapshots")
+        raw.execute("DROP TABLE stock_levels")
         raw.execute("DELETE FROM schema_version WHERE version > 1")
     fake = InMemorySalesStore(KYIV)
     fake.save_dictionaries(catalog)
     fake.apply(orders)
     reopened = DuckDbSalesStore(path, KYIV)
     try:
-        assert reopened.schema_version == LATEST_VERSION == 2
+        assert reopened.schema_version == LATEST_VERSION == 3
         assert_same_aggregates(reopened, fake, [YEAR])
         assert reopened.expense_totals(YEAR).orders_with_expenses == 1
         assert reopened.brand_breakdown(YEAR).brands[0].orders == 2
+    finally:
+        reopened.close()
+
+
+def test_migration_3_adds_empty_stock_snapshots_to_a_version_2_store(tmp_path: Path) -> None:
+    path = tmp_path / "analytics.duckdb"
+    store = DuckDbSalesStore(path, KYIV)
+    store.apply(OrderChanges(upserts=[NOON]))
+    store.close()
+    with duckdb.connect(str(path)) as raw:  # back to version 2
+        raw.execute("DROP TABLE stock_snapshots")
+        raw.execute("DROP TABLE stock_levels")
+        raw.execute("DELETE FROM schema_version WHERE version > 2")
+    reopened = DuckDbSalesStore(path, KYIV)
+    try:
+        assert reopened.schema_version == 3
+        assert reopened.order_count() == 1
+        assert reopened.stock_snapshot_days() == [] and reopened.latest_stock_snapshot() is None
     finally:
         reopened.close()
 

@@ -14,9 +14,24 @@ from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.filters import Scope
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.rules import Rules
+from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import OrderChanges
-from tests.contract.store_checks import assert_same_aggregates, assert_same_lookups, assert_same_orders
-from tests.strategies import WHOLE, dictionaries, meta, order_changes, rules, scopes
+from tests.contract.store_checks import (
+    assert_same_aggregates,
+    assert_same_lookups,
+    assert_same_orders,
+    assert_same_snapshots,
+)
+from tests.strategies import (
+    SNAPSHOT_DAYS,
+    WHOLE,
+    dictionaries,
+    meta,
+    order_changes,
+    rules,
+    scopes,
+    stock_snapshots,
+)
 
 
 class StoreMachine(RuleBasedStateMachine):
@@ -55,6 +70,12 @@ class StoreMachine(RuleBasedStateMachine):
         self.real.set_meta(values)
         self.fake.set_meta(values)
 
+    @rule(snapshot=stock_snapshots)
+    def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
+        """Take a day's snapshot: a new day, or again on a day that has one (which it replaces)."""
+        self.real.save_stock_snapshot(snapshot)
+        self.fake.save_stock_snapshot(snapshot)
+
     @rule(scope=scopes())
     def aggregates_agree(self, scope: Scope) -> None:
         assert_same_aggregates(self.real, self.fake, [scope])
@@ -65,6 +86,7 @@ class StoreMachine(RuleBasedStateMachine):
             return
         assert_same_orders(self.real, self.fake, [*self.fake.orders, 31])
         assert_same_lookups(self.real, self.fake)
+        assert_same_snapshots(self.real, self.fake, SNAPSHOT_DAYS)
         for key in ("last_sync", "checkpoint", "x"):
             assert self.real.get_meta(key) == self.fake.get_meta(key)
         assert_same_aggregates(self.real, self.fake, WHOLE[:1])

@@ -40,6 +40,7 @@ from ksales.domain.model import (
     Source,
     Status,
 )
+from ksales.domain.stock import OfferStock
 
 API_KEY = "test-secret-key-123"
 BRAND_FIELD = "Brand"
@@ -81,6 +82,9 @@ class FakeKeyCrm:
         self.lock = threading.Lock()
         self.orders: dict[int, Order] = {}
         self.dictionaries = Dictionaries()
+        #: The stock by offer id, each offer's product included (served by `/offers/stocks` and `/offers`).
+        self.stock: dict[int, OfferStock] = {}
+        self.stock_overrides: dict[int, dict[str, Any]] = {}  # raw fields laid over a stock row
         self.faults: dict[int, Fault] = {}  # by the number of the request that should fail
         #: An outage: every request from this number on gets the fault (None: no outage).
         self.down_from: int | None = None
@@ -104,6 +108,8 @@ class FakeKeyCrm:
                         Route("/products/categories", self._list(lambda d: d.categories, _category)),
                         Route("/products", self._list(lambda d: d.products, _product)),
                         Route("/custom-fields", self._custom_fields),
+                        Route("/offers", self._offers),
+                        Route("/offers/stocks", self._stocks),
                     ],
                 )
             ]
@@ -117,6 +123,17 @@ class FakeKeyCrm:
             self.faults, self.received, self.rejected_429, self.paths = {}, 0, 0, []
             self.overrides = {}
             self.arrivals.clear()
+
+    def load_stock(self, rows: list[OfferStock]) -> None:
+        """Replace the stock (and forget corrupted rows); the request counters are left alone."""
+        with self.lock:
+            self.stock = {row.offer_id: row for row in rows}
+            self.stock_overrides = {}
+
+    def corrupt_stock(self, offer_id: int, **fields: Any) -> None:
+        """Serve these raw field values in the offer's stock row (to make it unreadable)."""
+        with self.lock:
+            self.stock_overrides[offer_id] = fields
 
     def put(self, order: Order) -> None:
         with self.lock:
@@ -219,6 +236,26 @@ class FakeKeyCrm:
             {"id": 3, "name": "Material", "uuid": "CT_1003", "model": "crm_product", "type": "text"},
         ]
         return JSONResponse(fields)
+
+    async def _stocks(self, request: Request) -> Response:
+        if (denied := await self._gate(request)) is not None:
+            return denied
+        with self.lock:
+            rows = [
+                {**render_stock(row), **self.stock_overrides.get(row.offer_id, {})}
+                for _, row in sorted(self.stock.items())
+            ]
+        return self._page(request, "offers/stocks", rows)
+
+    async def _offers(self, request: Request) -> Response:
+        if (denied := await self._gate(request)) is not None:
+            return denied
+        with_product = "product" in request.query_params.get("include", "").split(",")
+        with self.lock:
+            rows = [render_offer(row, with_product) for _, row in sorted(self.stock.items())]
+        if request.query_params.get("sort") == "-id":
+            rows.reverse()
+        return self._page(request, "offers", rows)
 
     async def _order(self, request: Request) -> Response:
         if (denied := await self._gate(request)) is not None:
@@ -367,6 +404,63 @@ def render_order(order: Order, includes: set[str], statuses: dict[int, Status]) 
     if "expenses" in includes:
         record["expenses"] = [_expense(e, text_money) for e in order.expenses]
     return record
+
+
+def render_stock(row: OfferStock) -> dict[str, Any]:
+    """One `OfferStocks` record; the offer id picks the shape (numbers or strings, a null reserve)."""
+    v = row.offer_id % 4
+    as_text = v in (1, 3)
+    return {
+        "id": str(row.offer_id) if v == 1 else row.offer_id,
+        "sku": row.sku,
+        "price": _money(row.price, as_text),
+        "purchased_price": _money(row.purchased_price, as_text),
+        "quantity": f"{row.quantity:f}" if v == 3 else _money(row.quantity, as_text),
+        "reserve": None if v == 2 and not row.reserve else _money(row.reserve, as_text),
+    }
+
+
+def render_offer(row: OfferStock, with_product: bool) -> dict[str, Any]:
+    """One `Offer` record; some accounts leave `product_id` out where the included product has it."""
+    record: dict[str, Any] = {
+        "id": row.offer_id,
+        "sku": row.sku,
+        "barcode": None,
+        "price": _money(row.price, False),
+        "purchased_price": _money(row.purchased_price, False),
+        "quantity": _money(row.quantity, False),
+        "properties": [],
+    }
+    if not (with_product and row.offer_id % 5 == 0):
+        record["product_id"] = row.product_id
+    if with_product:
+        record["product"] = (
+            None if row.product_id is None else {"id": row.product_id, "name": f"Product {row.product_id}"}
+        )
+    return record
+
+
+def make_stock(seed: int, count: int) -> list[OfferStock]:
+    """`count` offers (ids 1…count) of the shop's products, some sold out, some without a purchase price."""
+    rng = random.Random(f"stock:{seed}")
+    rows = []
+    for offer_id in range(1, count + 1):
+        quantity = Decimal(rng.choice(["0", "1", "2.5", "7", "40", "120"]))
+        price = Decimal(rng.randrange(5000, 90000)) / 100
+        rows.append(
+            OfferStock(
+                offer_id=offer_id,
+                quantity=quantity,
+                reserve=min(quantity, Decimal(rng.choice([0, 0, 1, 3]))),
+                price=price,
+                purchased_price=None
+                if rng.random() < 0.1
+                else (price * Decimal("0.5")).quantize(Decimal("0.01")),
+                sku=None if rng.random() < 0.05 else f"SKU-{offer_id}",
+                product_id=None if rng.random() < 0.05 else 1 + offer_id % 12,
+            )
+        )
+    return rows
 
 
 def _buyer(buyer: Buyer | None) -> dict[str, Any] | None:

@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", help="sync orders from KeyCRM (or the demo shop) once and exit")
     sync.add_argument("--full", action="store_true", help="re-read every window of the last N days")
     sync.add_argument("--days", type=int, help="days a full sync covers (default KSALES_FULL_SYNC_DAYS)")
+    sync.add_argument("--stocks", action="store_true", help="take today's stock snapshot now (no order sync)")
 
     commands.add_parser("bot", help="run the Telegram bot with background sync, without the dashboard")
 
@@ -214,6 +215,8 @@ class _ProgressBar:
 
 
 def _sync(container: Container, args: argparse.Namespace) -> int:
+    if args.stocks:
+        return _sync_stocks(container)
     days = container.settings().full_sync_days if args.days is None else args.days
     if days < 1:
         raise ConfigError("--days", "must be at least 1")
@@ -226,6 +229,20 @@ def _sync(container: Container, args: argparse.Namespace) -> int:
             return report.line()
         finally:
             await sync.crm.aclose()
+
+    print(run_until_stopped(run()))
+    return 0
+
+
+def _sync_stocks(container: Container) -> int:
+    """`ksales sync --stocks`: today's stock snapshot, taken now (replacing one taken earlier today)."""
+    snapshots = container.stock_snapshots()
+
+    async def run() -> str:
+        try:
+            return (await snapshots.take()).line()
+        finally:
+            await snapshots.crm.aclose()
 
     print(run_until_stopped(run()))
     return 0

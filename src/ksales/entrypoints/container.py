@@ -25,6 +25,7 @@ from ksales.services.analytics import AnalyticsService
 from ksales.services.health import Backoff, Health
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
+from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import SyncService
 from ksales.services.tokens import TokenService, new_secret
 
@@ -191,6 +192,16 @@ class Container(containers.DeclarativeContainer):
         AnalyticsService, store=sales_store, rules=rules, milestones=milestones, clock=clock
     )
     sync = providers.Singleton(SyncService, crm=crm, store=sales_store, clock=clock)
+    stock_snapshots = providers.Singleton(
+        StockSnapshots,
+        crm=crm,
+        store=sales_store,
+        clock=clock,
+        timezone=providers.Callable(lambda s: s.timezone, settings),
+    )
+    #: How often the snapshot schedule looks whether today's is due, and how it retries a failed one.
+    stock_check_every = providers.Object(300.0)
+    stock_backoff = providers.Object(Backoff(first=2.0, cap=300.0))
     #: A sync into another store (`ksales demo` fills a new store beside the current one).
     sync_into = providers.Factory(SyncService, clock=clock)
     access = providers.Singleton(AccessService, users=user_store, admin_ids=admin_ids, clock=clock)

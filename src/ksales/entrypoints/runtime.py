@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ksales.adapters.system.owner import advertised
 from ksales.domain.errors import KsalesError
 from ksales.domain.schedule import full_sync_due
-from ksales.services.health import SYNC, Health
+from ksales.services.health import STOCKS, SYNC, Backoff, Health
+from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import FULL_SYNC_KEY, SyncProgress, SyncService
 
 if TYPE_CHECKING:
@@ -83,6 +84,37 @@ async def sync_loop(sync: SyncService, health: Health, interval: float, full_day
         await sync_once(sync, health, full_days)
 
 
+async def snapshot_once(snapshots: StockSnapshots, health: Health) -> bool:
+    """Take today's snapshot if it is due; False when that failed (see the health board). Never raises."""
+    try:
+        report = await snapshots.take_if_due()
+    except KsalesError as error:
+        health.down(STOCKS, f"the stock snapshot failed; retrying: {error}")
+        return False
+    except Exception as error:
+        log.exception("the stock snapshot failed")
+        health.down(STOCKS, f"the stock snapshot failed; retrying: {type(error).__name__}")
+        return False
+    if report is not None:
+        log.info("%s", report.line())
+    health.up(STOCKS)
+    return True
+
+
+async def stock_snapshot_loop(
+    snapshots: StockSnapshots, health: Health, every: float, retry: Backoff
+) -> None:
+    """Today's snapshot at start when missing, then once per local day: a clock of its own, not the syncs'."""
+    delays = None
+    while True:
+        if await snapshot_once(snapshots, health):
+            delays, wait = None, every
+        else:
+            delays = delays or retry.delays()
+            wait = min(next(delays), every)
+        await asyncio.sleep(wait)
+
+
 async def backup_now(container: Container) -> None:
     """Write a backup from inside the process that owns the store (`ksales backup` asks by SIGUSR1)."""
     try:
@@ -143,6 +175,10 @@ async def background(
             else:
                 log.info("empty store: starting a full sync from KeyCRM in the background")
                 tasks.append(asyncio.create_task(sync_once(sync, health, settings.full_sync_days)))
+        snapshots = stock_snapshot_loop(
+            container.stock_snapshots(), health, container.stock_check_every(), container.stock_backoff()
+        )
+        tasks.append(asyncio.create_task(snapshots))
         if settings.sync_interval > 0:
             loop = sync_loop(sync, health, settings.sync_interval, settings.full_sync_days)
             tasks.append(asyncio.create_task(loop))

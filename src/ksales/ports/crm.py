@@ -11,6 +11,7 @@ from attrs import frozen
 
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.search import OrderQuery
+from ksales.domain.stock import Offer, OfferStock
 
 
 class WindowField(StrEnum):
@@ -51,6 +52,33 @@ class OrderPage:
 
 
 @frozen
+class SkippedOffer:
+    """A stock or offer record the CRM sent that could not be read; `offer_id` names it when readable."""
+
+    offer_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{'?' if self.offer_id is None else self.offer_id}: {self.reason}"
+
+
+@frozen
+class StockPage:
+    """One page of `GET /offers/stocks`: the offers' stock (without `product_id`) and the unreadable rows."""
+
+    rows: tuple[OfferStock, ...]
+    skipped: tuple[SkippedOffer, ...] = ()
+
+
+@frozen
+class OfferPage:
+    """One page of `GET /offers`: which product each offer belongs to, and the unreadable records."""
+
+    offers: tuple[Offer, ...]
+    skipped: tuple[SkippedOffer, ...] = ()
+
+
+@frozen
 class SearchResult:
     orders: tuple[Order, ...]
     total: int
@@ -72,6 +100,14 @@ class Crm(Protocol):
 
     async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
         """Live lookup by order id, buyer phone or e-mail; newest first, at most `limit`."""
+        ...
+
+    def stocks(self) -> AsyncIterator[StockPage]:
+        """Every offer's current stock, page by page (KeyCRM keeps no history of it)."""
+        ...
+
+    def offers(self) -> AsyncIterator[OfferPage]:
+        """Every offer with its product, page by page."""
         ...
 
     async def aclose(self) -> None: ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from attrs import field, frozen
@@ -22,6 +22,7 @@ from ksales.domain.results import (
     SourceTotals,
     Totals,
 )
+from ksales.domain.stock import StockSnapshot
 
 
 @frozen
@@ -59,6 +60,10 @@ class SalesStore(Protocol):
 
     def set_meta(self, values: Mapping[str, str]) -> None: ...
 
+    def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
+        """Store a day's stock (one transaction), replacing that day's snapshot if it was taken before."""
+        ...
+
     # --- reads --------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None: ...
 
@@ -86,6 +91,18 @@ class SalesStore(Protocol):
 
     def brands(self) -> list[str]:
         """Distinct brands (case-insensitive, spelled as on the lowest product id), by name."""
+        ...
+
+    def stock_snapshot_days(self) -> list[date]:
+        """The days that have a stock snapshot, oldest first."""
+        ...
+
+    def stock_snapshot(self, day: date) -> StockSnapshot | None:
+        """That day's snapshot (rows by offer id); None when none was taken that day."""
+        ...
+
+    def latest_stock_snapshot(self) -> StockSnapshot | None:
+        """The snapshot of the latest day that has one."""
         ...
 
     # --- aggregates (counted orders unless said otherwise) ------------------------------------

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 TELEGRAM = "telegram"
 KEYCRM = "keycrm"
 SYNC = "sync"
+STOCKS = "stocks"
 
 
 @define(eq=False)

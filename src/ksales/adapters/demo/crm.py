@@ -6,12 +6,16 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta, tzinfo
 
+import attrs
+
 from ksales.adapters.demo.catalog import build_products, dictionaries
 from ksales.adapters.demo.generator import ID_STRIDE, DayGenerator, buyer_id_for_phone
+from ksales.adapters.demo.stock import StockPlan, stock_levels, stock_plans
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.search import OrderQuery, QueryKind
+from ksales.domain.stock import Offer, OfferStock
 from ksales.ports.clock import Clock
-from ksales.ports.crm import OrderPage, SearchResult, TimeWindow, WindowField
+from ksales.ports.crm import OfferPage, OrderPage, SearchResult, StockPage, TimeWindow, WindowField
 
 PAGE_SIZE = 50
 #: Two years and a month, so that a year-ago comparison of last month has data.
@@ -40,6 +44,7 @@ class DemoCrm:
         self.per_day = orders_per_year / 365.25
         self._products, prices = build_products(seed)
         self._generator = DayGenerator(seed, self.timezone, self._products, prices)
+        self._stock_plans = stock_plans(seed, self._products, prices, self._generator.shares(), self.per_day)
         self._requests = 0
         self._days: dict[tuple[date, datetime], list[Order]] = {}
 
@@ -122,5 +127,28 @@ class DemoCrm:
         found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
         return SearchResult(tuple(found[:limit]), len(found))
 
+    def stock_now(self) -> list[OfferStock]:
+        """Every offer's stock as it stands now (run down by the orders placed so far), by offer id."""
+        return sorted(
+            stock_levels(self._stock_plans, self._today(), self.day_orders), key=lambda r: r.offer_id
+        )
+
+    async def stocks(self) -> AsyncIterator[StockPage]:
+        await asyncio.sleep(0)
+        rows = [attrs.evolve(r, product_id=None) for r in self.stock_now()]
+        for offset in range(0, len(rows), PAGE_SIZE):
+            self._requests += 1
+            yield StockPage(tuple(rows[offset : offset + PAGE_SIZE]))
+
+    async def offers(self) -> AsyncIterator[OfferPage]:
+        offers = [Offer(p.offer_id, p.product_id, p.sku) for p in sorted(self._stock_plans, key=_offer_id)]
+        for offset in range(0, len(offers), PAGE_SIZE):
+            self._requests += 1
+            yield OfferPage(tuple(offers[offset : offset + PAGE_SIZE]))
+
     async def aclose(self) -> None:
         self._days.clear()
+
+
+def _offer_id(plan: StockPlan) -> int:
+    return plan.offer_id

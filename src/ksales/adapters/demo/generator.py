@@ -86,6 +86,14 @@ class DayGenerator:
         random.Random(f"{seed}:popularity").shuffle(order)
         self.catalog = Weighted(products, (1.0 / (rank + 1) ** 0.8 for rank in order))
 
+    def shares(self) -> dict[int, float]:
+        """Each catalog product's share of the lines that name a product."""
+        weights = self.catalog.cumulative
+        return {
+            product.id: (weights[i] - (weights[i - 1] if i else 0.0)) / self.catalog.total
+            for i, product in enumerate(self.catalog.items)
+        }
+
     def expected_orders(self, day: date, first_day: date, last_day: date, per_day: float) -> float:
         span = max((last_day - first_day).days, 1)
         growth = 0.8 + 0.4 * (day - first_day).days / span

@@ -9,11 +9,13 @@ below, and split up they would have to be imported back into each part.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 
+from ksales.adapters.duckdb.tables import OFFER_STOCK, STOCK_SNAPSHOT
 from ksales.domain.filters import Scope
 from ksales.domain.ranking import RankBy, rank_products
 from ksales.domain.results import (
@@ -31,6 +33,7 @@ from ksales.domain.results import (
     Totals,
 )
 from ksales.domain.rules import SalesType
+from ksales.domain.stock import StockSnapshot
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -301,3 +304,25 @@ def expense_totals(
     return ExpenseTotals(
         tuple(by_type), orders_with, tuple(DayAmount(d, a) for d, a in sorted(by_day.items()))
     )
+
+
+# --- stock snapshots ------------------------------------------------------------------------------
+
+
+def stock_snapshot_days(cursor: duckdb.DuckDBPyConnection) -> list[date]:
+    return [row[0] for row in cursor.execute("SELECT day FROM stock_snapshots ORDER BY day").fetchall()]
+
+
+def stock_snapshot(cursor: duckdb.DuckDBPyConnection, day: date | None) -> StockSnapshot | None:
+    """That day's snapshot with its rows by offer id; the latest one when `day` is None."""
+    where = "day = $day" if day is not None else "day = (SELECT max(day) FROM stock_snapshots)"
+    params = {"day": day} if day is not None else {}
+    found = cursor.execute(
+        f"SELECT {STOCK_SNAPSHOT.select} FROM stock_snapshots WHERE {where}", params
+    ).fetchone()
+    if found is None:
+        return None
+    rows = cursor.execute(
+        f"SELECT {OFFER_STOCK.select} FROM stock_levels WHERE day = $day ORDER BY offer_id", {"day": found[0]}
+    ).fetchall()
+    return STOCK_SNAPSHOT.build(found, rows=tuple(OFFER_STOCK.build(row) for row in rows))

@@ -109,8 +109,23 @@ _V2 = (
     WHERE order_expenses.order_id = f.order_id AND order_expenses.position = f.position""",
 )
 
+# Version 3: the daily stock snapshots (KeyCRM keeps no stock history), one row per day and offer.
+_V3 = (
+    "CREATE TABLE stock_snapshots (day DATE PRIMARY KEY, taken_at TIMESTAMP NOT NULL)",
+    f"""CREATE TABLE stock_levels (
+        day DATE NOT NULL,
+        offer_id BIGINT NOT NULL,
+        quantity {QUANTITY} NOT NULL,
+        reserve {QUANTITY} NOT NULL,
+        price {MONEY} NOT NULL,
+        purchased_price {MONEY},
+        sku VARCHAR,
+        product_id BIGINT
+    )""",
+)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
 
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,7 +18,7 @@ from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
 from ksales.adapters.duckdb.tables import CATEGORY, EXPENSE_TYPE, PRODUCT, STATUS, Fields
 from ksales.adapters.duckdb.transaction import transaction
-from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries
+from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries, write_stock_snapshot
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
@@ -35,6 +35,7 @@ from ksales.domain.results import (
     Totals,
 )
 from ksales.domain.rules import Rules
+from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import ApplyResult, OrderChanges
 
 T = TypeVar("T")
@@ -104,6 +105,11 @@ class DuckDbSalesStore:
         if values:
             self._write("saving meta", lambda c: set_meta(c, values))
 
+    def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
+        self._write(
+            f"saving the stock snapshot of {snapshot.day}", lambda c: write_stock_snapshot(c, snapshot)
+        )
+
     # --- reads --------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         row = self._read(
@@ -172,6 +178,15 @@ class DuckDbSalesStore:
     def brands(self) -> list[str]:
         names = self._read("listing brands", queries.brand_names)
         return sorted(names.values(), key=lambda b: (b.lower(), b))
+
+    def stock_snapshot_days(self) -> list[date]:
+        return self._read("listing stock snapshots", queries.stock_snapshot_days)
+
+    def stock_snapshot(self, day: date) -> StockSnapshot | None:
+        return self._read(f"reading the stock snapshot of {day}", lambda c: queries.stock_snapshot(c, day))
+
+    def latest_stock_snapshot(self) -> StockSnapshot | None:
+        return self._read("reading the latest stock snapshot", lambda c: queries.stock_snapshot(c, None))
 
     def _dictionary(self, table: str, fields: Fields[E]) -> list[E]:
         rows = self._read(

@@ -27,6 +27,7 @@ from ksales.domain.model import (
     Source,
     Status,
 )
+from ksales.domain.stock import OfferStock, StockSnapshot
 
 E = TypeVar("E", bound=AttrsInstance)
 
@@ -212,6 +213,20 @@ EXPENSE_TYPE = Fields(ExpenseType, {"id": BIGINT, "name": VARCHAR, "alias": VARC
 CATEGORY = Fields(Category, {"id": BIGINT, "name": VARCHAR, "parent_id": BIGINT})
 PRODUCT = Fields(Product, {"id": BIGINT, "name": VARCHAR, "category_id": BIGINT, "brand": VARCHAR})
 
+STOCK_SNAPSHOT = Fields(StockSnapshot, {"day": DATE, "taken_at": TIMESTAMP}, elsewhere=("rows",))
+OFFER_STOCK = Fields(
+    OfferStock,
+    {
+        "offer_id": BIGINT,
+        "quantity": QUANTITY,
+        "reserve": QUANTITY,
+        "price": MONEY,
+        "purchased_price": MONEY,
+        "sku": VARCHAR,
+        "product_id": BIGINT,
+    },
+)
+
 # --- the columns written besides the fields -------------------------------------------------------
 
 #: An order's child rows are keyed by the order and their position in it.
@@ -239,3 +254,5 @@ EXPENSE_COLUMNS = (
 )
 #: The product's brand as the brand filter matches it (see `ksales.domain.filters.brand_key`).
 PRODUCT_COLUMNS = (*PRODUCT.columns, Column("brand_key", VARCHAR))
+#: A snapshot's rows are keyed by its day.
+STOCK_LEVEL_COLUMNS = (Column("day", DATE), *OFFER_STOCK.columns)

@@ -9,6 +9,7 @@ import duckdb
 from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_days
 from ksales.adapters.duckdb.rows import (
     Row,
+    cell,
     columns_of,
     content_hash,
     fields_row,
@@ -22,14 +23,18 @@ from ksales.adapters.duckdb.tables import (
     EXPENSE_COLUMNS,
     EXPENSE_TYPE,
     LINE_COLUMNS,
+    OFFER_STOCK,
     ORDER_COLUMNS,
     PRODUCT_COLUMNS,
     SOURCE,
     STATUS,
+    STOCK_LEVEL_COLUMNS,
+    STOCK_SNAPSHOT,
     Column,
 )
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.rules import Rules
+from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import ApplyResult, OrderChanges
 
 #: Rows per INSERT statement: big enough to be fast, small enough to bound the parameter lists.
@@ -182,3 +187,14 @@ def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictiona
         ).fetchall()
         if refiled:
             refresh_brand_firsts(cursor, sorted({row[0] for row in refiled}))
+
+
+def write_stock_snapshot(cursor: duckdb.DuckDBPyConnection, snapshot: StockSnapshot) -> None:
+    """The day's snapshot and its rows, replacing whatever was stored for that day."""
+    cursor.execute("DELETE FROM stock_levels WHERE day = ?", [snapshot.day])
+    _upsert(
+        cursor, "stock_snapshots", STOCK_SNAPSHOT.columns, [tuple(map(cell, STOCK_SNAPSHOT.values(snapshot)))]
+    )
+    rows = [tuple(map(cell, (snapshot.day, *OFFER_STOCK.values(row)))) for row in snapshot.rows]
+    if rows:
+        insert_rows(cursor, "stock_levels", STOCK_LEVEL_COLUMNS, rows)

@@ -17,16 +17,18 @@ from ksales.adapters.keycrm.limiter import Monotonic, Sleep, SlidingWindowLimite
 from ksales.adapters.keycrm.mapping import (
     category_from_keycrm,
     expense_type_from_keycrm,
+    offer_page_from_keycrm,
     page_from_keycrm,
     product_from_keycrm,
     read_all,
     source_from_keycrm,
     status_from_keycrm,
+    stock_page_from_keycrm,
 )
 from ksales.domain.errors import CrmRejected
 from ksales.domain.model import Dictionaries, Status
 from ksales.domain.search import OrderQuery, QueryKind
-from ksales.ports.crm import OrderPage, SearchResult, TimeWindow, WindowField
+from ksales.ports.crm import OfferPage, OrderPage, SearchResult, StockPage, TimeWindow, WindowField
 from ksales.ports.health import StatusBoard
 
 log = logging.getLogger(__name__)
@@ -154,6 +156,17 @@ class KeyCrmClient:
         orders = sorted(page.orders, key=lambda o: (o.placed_at, o.id), reverse=True)[: max(limit, 0)]
         total = body.get("total") if isinstance(body, Mapping) else None
         return SearchResult(tuple(orders), max(total if isinstance(total, int) else 0, len(page.orders)))
+
+    async def stocks(self) -> AsyncIterator[StockPage]:
+        """`GET /offers/stocks`, every page: quantity, reserve and prices per offer."""
+        async for data in self._http.pages("offers/stocks", {}, "GET /offers/stocks"):
+            yield stock_page_from_keycrm(data)
+
+    async def offers(self) -> AsyncIterator[OfferPage]:
+        """`GET /offers?include=product`, every page, by id: each offer's product."""
+        params = {"include": "product", "sort": "id"}
+        async for data in self._http.pages("offers", params, "GET /offers"):
+            yield offer_page_from_keycrm(data)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -18,7 +18,8 @@ from ksales.domain.model import (
     Source,
     Status,
 )
-from ksales.ports.crm import OrderPage, SkippedRecord
+from ksales.domain.stock import Offer, OfferStock
+from ksales.ports.crm import OfferPage, OrderPage, SkippedOffer, SkippedRecord, StockPage
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,71 @@ def page_from_keycrm(records: Iterable[Any], statuses: Mapping[int, Status]) -> 
             log.warning("skipping KeyCRM order %s", bad.skipped_record())
             skipped.append(bad.skipped_record())
     return OrderPage(tuple(orders), tuple(skipped))
+
+
+# --- stocks and offers ---------------------------------------------------------------------------
+
+
+def offer_stock_from_keycrm(payload: Mapping[str, Any]) -> OfferStock:
+    """One `OfferStocks` record (no product id: `GET /offers` has it); raises `BadRecord` naming the offer."""
+    offer_id = _offer_id(payload)
+    try:
+        purchased = payload.get("purchased_price")
+        return OfferStock(
+            offer_id=offer_id,
+            quantity=to_decimal(payload.get("quantity"), "quantity"),
+            reserve=to_decimal(payload.get("reserve"), "reserve", ZERO),
+            price=to_decimal(payload.get("price"), "price", ZERO),
+            purchased_price=None if purchased is None else to_decimal(purchased, "purchased_price", None),
+            sku=text(payload.get("sku")),
+        )
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise BadRecord(offer_id, str(exc)) from None
+
+
+def offer_from_keycrm(payload: Mapping[str, Any]) -> Offer:
+    """One `Offer` record: its product from `product_id`, else from the included `product`."""
+    offer_id = _offer_id(payload)
+    product = mapping(payload.get("product")) or {}
+    return Offer(
+        offer_id,
+        first(to_int(payload.get("product_id")), to_int(product.get("id"))),
+        text(payload.get("sku")),
+    )
+
+
+def _offer_id(payload: Mapping[str, Any]) -> int:
+    offer_id = to_int(payload.get("id")) if isinstance(payload, Mapping) else None
+    if offer_id is None:
+        raw = payload.get("id") if isinstance(payload, Mapping) else None
+        raise BadRecord(None, f"offer without a readable id ({str(raw)[:30]!r})")
+    return offer_id
+
+
+def stock_page_from_keycrm(records: Iterable[Any]) -> StockPage:
+    """Every readable stock row of a page; the others are named in `skipped` and logged."""
+    rows, skipped = _read_offers(records, offer_stock_from_keycrm, "stock of offer")
+    return StockPage(tuple(rows), skipped)
+
+
+def offer_page_from_keycrm(records: Iterable[Any]) -> OfferPage:
+    offers, skipped = _read_offers(records, offer_from_keycrm, "offer")
+    return OfferPage(tuple(offers), skipped)
+
+
+def _read_offers(
+    records: Iterable[Any], convert: Callable[[Mapping[str, Any]], T], what: str
+) -> tuple[list[T], tuple[SkippedOffer, ...]]:
+    read: list[T] = []
+    skipped: list[SkippedOffer] = []
+    for record in records:
+        try:
+            read.append(convert(record))
+        except BadRecord as bad:
+            skip = SkippedOffer(bad.record_id, bad.reason)
+            log.warning("skipping KeyCRM %s %s", what, skip)
+            skipped.append(skip)
+    return read, tuple(skipped)
 
 
 # --- dictionaries -------------------------------------------------------------------------------

@@ -7,14 +7,26 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from typing import Literal, TypeAlias
 
+import attrs
+
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.search import OrderQuery, QueryKind
-from ksales.ports.crm import OrderPage, SearchResult, SkippedRecord, TimeWindow, WindowField
+from ksales.domain.stock import Offer, OfferStock
+from ksales.ports.crm import (
+    OfferPage,
+    OrderPage,
+    SearchResult,
+    SkippedOffer,
+    SkippedRecord,
+    StockPage,
+    TimeWindow,
+    WindowField,
+)
 
 PAGE_SIZE = 50
 
 #: What one call asked for: the dictionaries, the orders of a window, or a search.
-Asked: TypeAlias = Literal["dictionaries"] | tuple[TimeWindow, WindowField] | OrderQuery
+Asked: TypeAlias = Literal["dictionaries", "stocks", "offers"] | tuple[TimeWindow, WindowField] | OrderQuery
 
 
 class InMemoryCrm:
@@ -24,6 +36,10 @@ class InMemoryCrm:
     stands for a record the CRM sends but that cannot be read: its windows name it as a `SkippedRecord`,
     and no search finds it. `failures` makes the request of that number (see `requests`) raise;
     `asked` lists what each call asked for.
+
+    `stock` is the shop's stock by offer id, `product_id` included: `stocks()` answers it without the
+    product (as KeyCRM's stock list does) and `offers()` with it. An offer in `unreadable_stock` (id →
+    reason) stands for a stock row that cannot be read: `stocks()` names it as a `SkippedOffer`.
     """
 
     def __init__(
@@ -31,9 +47,12 @@ class InMemoryCrm:
         orders: Iterable[Order] = (),
         catalog: Dictionaries | None = None,
         *,
+        stock: Iterable[OfferStock] = (),
         page_size: int = PAGE_SIZE,
     ) -> None:
         self.by_id: dict[int, Order] = {o.id: o for o in orders}
+        self.stock: dict[int, OfferStock] = {row.offer_id: row for row in stock}
+        self.unreadable_stock: dict[int, str] = {}
         self.catalog = catalog or Dictionaries()
         self.page_size = page_size
         self.unreadable: dict[int, str] = {}
@@ -63,6 +82,34 @@ class InMemoryCrm:
             reverse=True,
         )
         return SearchResult(tuple(found[: max(limit, 0)]), len(found))
+
+    async def stocks(self) -> AsyncIterator[StockPage]:
+        """The stock by offer id, without its product, `page_size` offers to a page."""
+        self._ask("stocks")
+        rows = [self.stock[i] for i in sorted(self.stock)]
+        for offset in range(0, max(len(rows), 1), self.page_size):
+            if offset:
+                self._request()
+            page = rows[offset : offset + self.page_size]
+            yield StockPage(
+                tuple(
+                    attrs.evolve(r, product_id=None) for r in page if r.offer_id not in self.unreadable_stock
+                ),
+                tuple(
+                    SkippedOffer(r.offer_id, self.unreadable_stock[r.offer_id])
+                    for r in page
+                    if r.offer_id in self.unreadable_stock
+                ),
+            )
+
+    async def offers(self) -> AsyncIterator[OfferPage]:
+        """Every offer of `stock` with its product, by id."""
+        self._ask("offers")
+        offers = [Offer(r.offer_id, r.product_id, r.sku) for _, r in sorted(self.stock.items())]
+        for offset in range(0, max(len(offers), 1), self.page_size):
+            if offset:
+                self._request()
+            yield OfferPage(tuple(offers[offset : offset + self.page_size]))
 
     async def aclose(self) -> None:
         return None

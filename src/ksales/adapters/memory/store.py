@@ -46,6 +46,7 @@ from ksales.domain.rules import (
     is_excluded,
     matches_sales_type,
 )
+from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import ApplyResult, OrderChanges
 
 ZERO = Decimal(0)
@@ -58,6 +59,8 @@ class InMemorySalesStore:
         self.rules = rules or Rules()
         self.orders: dict[int, Order] = {}
         self.meta: dict[str, str] = {}
+        #: Stock snapshots by their day.
+        self.snapshots: dict[date, StockSnapshot] = {}
         self._sources: dict[int, Source] = {}
         self._statuses: dict[int, Status] = {}
         self._expense_types: dict[int, ExpenseType] = {}
@@ -96,6 +99,10 @@ class InMemorySalesStore:
         with self._lock:
             self.meta.update(values)
 
+    def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
+        with self._lock:
+            self.snapshots[snapshot.day] = snapshot
+
     # --- reads --------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         return self.meta.get(key)
@@ -129,6 +136,17 @@ class InMemorySalesStore:
 
     def brands(self) -> list[str]:
         return sorted(self._brand_names().values(), key=lambda b: (b.lower(), b))
+
+    def stock_snapshot_days(self) -> list[date]:
+        with self._lock:
+            return sorted(self.snapshots)
+
+    def stock_snapshot(self, day: date) -> StockSnapshot | None:
+        return self.snapshots.get(day)
+
+    def latest_stock_snapshot(self) -> StockSnapshot | None:
+        with self._lock:
+            return self.snapshots[max(self.snapshots)] if self.snapshots else None
 
     # --- aggregates ---------------------------------------------------------------------------
     def totals(self, scope: Scope) -> Totals:
