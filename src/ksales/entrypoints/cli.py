@@ -1,4 +1,9 @@
-"""The `ksales` command: serve, sync, bot, report, demo."""
+"""The `ksales` command: serve, sync, bot, report, demo, backup, restore, token.
+
+Longer than the other modules: it is the one place that turns every subcommand's arguments into container
+calls and one-line errors. It is due to be split into a package with a module per command once the sync and
+doctor commands of release 2 have settled (they are being reworked now).
+"""
 
 from __future__ import annotations
 
