@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ksales.adapters.sqlite.connection import open_database
-from ksales.domain.errors import StoreUnavailable
+from ksales.adapters.sqlite.connection import UsersDatabase
 from ksales.domain.tokens import ApiToken, TokenExists, UnknownToken
 
 T = TypeVar("T")
@@ -30,15 +27,7 @@ class SqliteApiTokens:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
-        self._db = open_database(self.path)
-
-    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        with self._lock:
-            try:
-                return work(self._db)
-            except sqlite3.Error as error:
-                raise StoreUnavailable(f"users database failed: {error}") from error
+        self._db = UsersDatabase(self.path)
 
     def add_token(self, token: ApiToken) -> None:
         def work(db: sqlite3.Connection) -> None:
@@ -50,7 +39,7 @@ class SqliteApiTokens:
             except sqlite3.IntegrityError:
                 raise TokenExists(token.name) from None
 
-        self._run(work)
+        self._db.run(work)
 
     def tokens(self) -> list[ApiToken]:
         def work(db: sqlite3.Connection) -> list[ApiToken]:
@@ -59,7 +48,7 @@ class SqliteApiTokens:
             ).fetchall()
             return [_token(row) for row in rows]
 
-        return self._run(work)
+        return self._db.run(work)
 
     def revoke_token(self, name: str, at: datetime) -> ApiToken:
         def work(db: sqlite3.Connection) -> ApiToken:
@@ -72,8 +61,7 @@ class SqliteApiTokens:
                 raise UnknownToken(name)
             return _token(row)
 
-        return self._run(work)
+        return self._db.run(work)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()

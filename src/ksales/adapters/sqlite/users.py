@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ksales.adapters.sqlite.connection import open_database
+from ksales.adapters.sqlite.connection import UsersDatabase
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.ids import fits_int64
 from ksales.domain.language import Language
@@ -83,25 +81,7 @@ class SqliteUserStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
-        self._db = open_database(self.path)
-
-    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        with self._lock:
-            try:
-                return work(self._db)
-            except sqlite3.Error as error:
-                raise StoreUnavailable(f"users database failed: {error}") from error
-
-    @contextmanager
-    def _write(self, db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        self._db = UsersDatabase(self.path)
 
     def get(self, user_id: int) -> User | None:
         if not fits_int64(user_id):  # nobody has such an id; SQLite could not even bind it
@@ -111,7 +91,7 @@ class SqliteUserStore:
             row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
             return None if row is None else _user(row)
 
-        return self._run(work)
+        return self._db.run(work)
 
     def save(self, user: User) -> None:
         if not fits_int64(user.id):
@@ -119,10 +99,10 @@ class SqliteUserStore:
         marks = ", ".join("?" * len(_COLUMNS.split(",")))
 
         def work(db: sqlite3.Connection) -> None:
-            with self._write(db):
+            with self._db.writing(db):
                 db.execute(f"INSERT OR REPLACE INTO users ({_COLUMNS}) VALUES ({marks})", _row(user))
 
-        self._run(work)
+        self._db.run(work)
 
     def list(self, statuses: Iterable[UserStatus] | None = None) -> list[User]:
         wanted = None if statuses is None else sorted({UserStatus(s).value for s in statuses})
@@ -139,15 +119,15 @@ class SqliteUserStore:
 
         if wanted == []:
             return []
-        return self._run(work)
+        return self._db.run(work)
 
     def mark_announced(self, key: str) -> bool:
         def work(db: sqlite3.Connection) -> bool:
-            with self._write(db):
+            with self._db.writing(db):
                 cursor = db.execute("INSERT OR IGNORE INTO announcements (key) VALUES (?)", (key,))
                 return cursor.rowcount == 1
 
-        return self._run(work)
+        return self._db.run(work)
 
     def backup_to(self, path: Path) -> None:
         """A consistent copy through SQLite's online backup API (safe while others write)."""
@@ -159,8 +139,7 @@ class SqliteUserStore:
             finally:
                 target.close()
 
-        self._run(work)
+        self._db.run(work)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()
