@@ -319,21 +319,9 @@ def _check_writable(path: Path) -> None:
 
 def _report(container: Container, args: argparse.Namespace) -> int:
     from ksales.entrypoints.readers import open_reader, stored_orders
+    from ksales.services.params import REPORT_PARAMETERS
 
-    params = {
-        key: value
-        for key in (
-            "period",
-            "start_date",
-            "end_date",
-            "sales_type",
-            "source_id",
-            "category_id",
-            "brand",
-            "compare",
-        )
-        if (value := getattr(args, key)) is not None
-    }
+    params = {key: value for key in REPORT_PARAMETERS if (value := getattr(args, key)) is not None}
     if args.xlsx is not None:
         _check_writable(args.xlsx)
     settings = container.settings()

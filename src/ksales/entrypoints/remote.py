@@ -37,23 +37,12 @@ from ksales.domain.results import (
 from ksales.domain.trend import Granularity
 from ksales.entrypoints.serialize import UnreadableJson, from_json
 from ksales.services.analytics import ScopedRequest
-from ksales.services.params import ReportRequest
+from ksales.services.params import REPORT_PARAMETERS, ReportRequest
 
 #: What the report methods take: a request, or one the local service already resolved (as `parse` gives).
 Requested = ReportRequest | ScopedRequest
 
 T = TypeVar("T")
-#: The request parameters a report takes (`parse` passes only these on).
-REPORT_PARAMETERS = (
-    "period",
-    "start_date",
-    "end_date",
-    "sales_type",
-    "source_id",
-    "category_id",
-    "brand",
-    "compare",
-)
 
 
 class RemoteRefused(KsalesError):

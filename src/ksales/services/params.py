@@ -27,6 +27,19 @@ class ReportRequest:
     compare: Compare = Compare.PREVIOUS_PERIOD
 
 
+#: The string parameters a report request is parsed from (the API's query, the CLI's options, the library).
+REPORT_PARAMETERS = (
+    "period",
+    "start_date",
+    "end_date",
+    "sales_type",
+    "source_id",
+    "category_id",
+    "brand",
+    "compare",
+)
+
+
 def _value(params: Mapping[str, str], name: str) -> str | None:
     value = params.get(name)
     if value is None:
