@@ -122,9 +122,12 @@ class Auth:
         uid, iat, generation = data.get("uid"), data.get("iat"), data.get("gen", 0)
         if not isinstance(uid, int) or not is_valid_id(uid) or not isinstance(iat, int):
             return None
-        if generation != self._generation(uid):  # logged out, revoked, denied or frozen since
-            return None
         age = self.clock.now().timestamp() - iat
         if age > SESSION_MAX_AGE.total_seconds() or age < -CLOCK_SKEW.total_seconds():
             return None
-        return uid if self.may_enter(uid) else None
+        user = self.users.get(uid)  # one lookup per request: the generation and the access
+        if generation != (0 if user is None else user.session_generation):
+            return None  # logged out, revoked, denied or frozen since
+        if uid in self.admin_ids or (user is not None and user.is_approved):
+            return uid
+        return None
