@@ -124,3 +124,16 @@ def test_cli_errors_in_english(data_dir: Path, capsys: pytest.CaptureFixture[str
     missing = data_dir.parent / "nowhere" / "r.xlsx"
     assert cli.main(["report", "--xlsx", str(missing)]) == 1
     assert capsys.readouterr().err == f"ksales: error: cannot write {missing}: its folder does not exist\n"
+
+
+def test_a_report_refused_for_an_empty_data_dir_creates_nothing(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A refused report on a fresh machine creates neither the store nor the lock."""
+    for args in (["report"], ["report", "--json"], ["report", "--period", "month"]):
+        assert cli.main(args) == 1
+        assert "the store is empty" in capsys.readouterr().err
+        assert not data_dir.exists()
+    assert cli.main(["report", "--source", "12345"]) == 1
+    assert "no source" in capsys.readouterr().err
+    assert not data_dir.exists()

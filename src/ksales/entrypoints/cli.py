@@ -318,6 +318,8 @@ def _check_writable(path: Path) -> None:
 
 
 def _report(container: Container, args: argparse.Namespace) -> int:
+    from ksales.adapters.memory.store import InMemorySalesStore
+    from ksales.adapters.system.lock import DataDirLock
     from ksales.entrypoints.readers import open_reader, stored_orders
     from ksales.services.params import REPORT_PARAMETERS
 
@@ -326,6 +328,11 @@ def _report(container: Container, args: argparse.Namespace) -> int:
         _check_writable(args.xlsx)
     settings = container.settings()
     t = container.catalog().translator(settings.language)
+    if not settings.store_path.exists() and not DataDirLock(settings.data_dir).is_held():
+        # Nothing was ever synced here and nobody owns the directory: refuse (bad input first, resolved
+        # against an empty store) without creating the data directory, the lock or an empty store.
+        container.analytics(store=InMemorySalesStore(settings.rules)).parse(params)
+        raise EmptyStore()
     with open_reader(container) as analytics:
         request = analytics.parse(params)
         if stored_orders(analytics) == 0:

@@ -33,6 +33,20 @@ class DataDirLock:
         os.pwrite(fd, f"pid {os.getpid()} ({' '.join(['ksales', *sys.argv[1:2]])})\n".encode(), 0)
         self._fd = fd
 
+    def is_held(self) -> bool:
+        """Whether another process holds the lock now; creates nothing (a missing lock file: not held)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing also drops the shared lock we may have taken
+        return False
+
     def holder(self) -> str:
         """What the holder wrote about itself (`pid 12 (ksales serve)`), or "" when unreadable."""
         try:
