@@ -5,12 +5,14 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from attrs import frozen
 
+from ksales.domain.customers import Segment
 from ksales.domain.filters import Scope
 from ksales.domain.ranking import RankBy
+from ksales.domain.rules import SalesType
 from ksales.ports.store import SalesStore
 
 #: Not reads of the shop.
@@ -19,6 +21,7 @@ WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "save_stock_snapsh
 #: by hand below; meta values are whatever the caller wrote, checked by the tests that write them.
 BY_HAND = frozenset(
     {"product_ranking", "get_order", "order_ids_placed_between", "get_meta", "stock_snapshot"}
+    | {"time_to_second_order", "segment_totals", "customer_facts"}  # `assert_same_customers`
 )
 
 
@@ -84,3 +87,16 @@ def assert_same_snapshots(real: SalesStore, fake: SalesStore, days: Iterable[dat
     """Each day's stock snapshot (and the days that have none) alike."""
     for day in days:
         assert real.stock_snapshot(day) == fake.stock_snapshot(day), day
+
+
+def assert_same_customers(real: SalesStore, fake: SalesStore, days: Iterable[date]) -> None:
+    """Segments, the customer list and the time to a second order, seen on (and around) these days."""
+    for day in days:
+        for as_of in (day, day + timedelta(days=31), day + timedelta(days=61), day + timedelta(days=366)):
+            assert real.time_to_second_order(day, as_of) == fake.time_to_second_order(day, as_of), as_of
+            for sales_type in SalesType:
+                assert real.segment_totals(as_of, sales_type) == fake.segment_totals(as_of, sales_type)
+                for segment, limit in ((None, 1), (None, 50), *((s, 50) for s in Segment)):
+                    assert real.customer_facts(as_of, sales_type, segment, limit) == fake.customer_facts(
+                        as_of, sales_type, segment, limit
+                    ), (as_of, sales_type, segment, limit)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ksales.domain.categories import CategoryTree
+from ksales.domain.customers import DEFAULT_MONTHS, CohortReport, CustomerList, Segment, SegmentReport
 from ksales.domain.errors import InvalidParameter, KsalesError, NotFound, StoreUnavailable
 from ksales.domain.filters import Filters
 from ksales.domain.model import Category, ExpenseType, Source
@@ -197,6 +198,20 @@ class RemoteAnalytics:
     def bundle(self, request: Requested) -> ReportBundle:
         """Everything the Excel workbook needs (every product and brand, not a top list)."""
         return self._report(ReportBundle, "/api/report", request)
+
+    # --- customers (SPEC §5 Cohorts, Segments) -------------------------------------------------
+    def cohorts(self, request: Requested, months: int = DEFAULT_MONTHS) -> CohortReport:
+        return self._report(CohortReport, "/api/customers/cohorts", request, months=months)
+
+    def segments(self, request: Requested) -> SegmentReport:
+        return self._report(SegmentReport, "/api/customers/segments", request)
+
+    def customer_list(
+        self, request: Requested, segment: Segment | None = None, limit: int = 50
+    ) -> CustomerList:
+        """Needs an admin's session: an API token is refused (RemoteRefused), as the service says."""
+        value = None if segment is None else segment.value
+        return self._report(CustomerList, "/api/customers/list", request, segment=value, limit=limit)
 
     # --- lookups ------------------------------------------------------------------------------
     def sources(self) -> list[Source]:

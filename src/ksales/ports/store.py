@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from attrs import field, frozen
 
+from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.ranking import RankBy
@@ -22,6 +24,7 @@ from ksales.domain.results import (
     SourceTotals,
     Totals,
 )
+from ksales.domain.rules import SalesType
 from ksales.domain.stock import StockSnapshot
 
 
@@ -134,6 +137,27 @@ class SalesStore(Protocol):
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         """Paid expenses of every non-excluded order of the scope, canceled orders included."""
+        ...
+
+    # --- customers (SPEC §5 Cohorts, Segments) -------------------------------------------------
+    def cohort_facts(self, scope: Scope) -> CohortFacts:
+        """Cohorts (month of the first counted order ever) starting in the scope's range, sizes unfiltered;
+        the customers active per cohort and month after it up to the scope's end, under its filters."""
+        ...
+
+    def time_to_second_order(self, start: date, end: date) -> Decimal | None:
+        """`median_days` of the days from first to second counted order (all history, every sales type
+        and source) of the buyers whose second counted order falls in [start, end]; None when none did."""
+        ...
+
+    def segment_totals(self, as_of: date, sales_type: SalesType) -> list[SegmentTotals]:
+        """Every segment of SPEC §5 (zero rows included, in its order) over counted orders up to `as_of`."""
+        ...
+
+    def customer_facts(
+        self, as_of: date, sales_type: SalesType, segment: Segment | None, limit: int
+    ) -> list[CustomerFacts]:
+        """The customers (of one segment, or all) by revenue desc, buyer id; contacts of the latest order."""
         ...
 
     def close(self) -> None: ...

@@ -13,6 +13,7 @@ from attrs import frozen
 
 from ksales.domain.categories import CategoryTree
 from ksales.domain.comparison import compare_totals
+from ksales.domain.customers import DEFAULT_MONTHS, CohortReport, CustomerList, Segment, SegmentReport
 from ksales.domain.errors import InvalidFilter, InvalidParameter, NotFound
 from ksales.domain.filters import Scope, brand_key
 from ksales.domain.milestones import MilestoneConfig, evaluate
@@ -49,6 +50,7 @@ from ksales.domain.rules import Rules
 from ksales.domain.trend import Granularity, bucket_points
 from ksales.ports.clock import Clock
 from ksales.ports.store import SalesStore
+from ksales.services import customers
 from ksales.services.params import ReportRequest, parse_request
 
 
@@ -319,6 +321,25 @@ class AnalyticsService:
             expenses=self.expenses(request),
             profit=self.profit(request),
         )
+
+    # --- customers (SPEC §5 Cohorts, Segments) -------------------------------------------------
+    def cohorts(self, request: ReportRequest | ScopedRequest, months: int = DEFAULT_MONTHS) -> CohortReport:
+        """Retention of the `months` (1–36) cohorts ending with the period's end month."""
+        request, scope = self._resolve(request)
+        months = customers.checked_months(months)
+        return customers.cohorts(self.store, request.period, request.filters, scope, months)
+
+    def segments(self, request: ReportRequest | ScopedRequest) -> SegmentReport:
+        request, _ = self._resolve(request)
+        return customers.segments(self.store, request.period, request.filters)
+
+    def customer_list(
+        self, request: ReportRequest | ScopedRequest, segment: Segment | None = None, limit: int = 50
+    ) -> CustomerList:
+        """Customers with their contacts, by revenue (admins only: the caller checks)."""
+        request, _ = self._resolve(request)
+        limit = customers.checked_limit(limit)
+        return customers.customer_list(self.store, request.period, request.filters, segment, limit)
 
     # --- lookups ------------------------------------------------------------------------------
     def sources(self) -> list[Source]:

@@ -6,19 +6,21 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 from attrs import AttrsInstance
 
-from ksales.adapters.duckdb import queries
+from ksales.adapters.duckdb import customers, queries
 from ksales.adapters.duckdb.derived import sync_derived
 from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
 from ksales.adapters.duckdb.tables import CATEGORY, EXPENSE_TYPE, PRODUCT, STATUS, Fields
 from ksales.adapters.duckdb.transaction import transaction
 from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries, write_stock_snapshot
+from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
@@ -34,7 +36,7 @@ from ksales.domain.results import (
     SourceTotals,
     Totals,
 )
-from ksales.domain.rules import Rules
+from ksales.domain.rules import Rules, SalesType
 from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import ApplyResult, OrderChanges
 
@@ -225,6 +227,25 @@ class DuckDbSalesStore:
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         return self._read("computing expenses", lambda c: queries.expense_totals(c, scope, expense_type_id))
+
+    # --- customers (SPEC §5 Cohorts, Segments) -------------------------------------------------
+    def cohort_facts(self, scope: Scope) -> CohortFacts:
+        return self._read("computing cohorts", lambda c: customers.cohort_facts(c, scope))
+
+    def time_to_second_order(self, start: date, end: date) -> Decimal | None:
+        return self._read(
+            "computing the time to a second order", lambda c: customers.time_to_second_order(c, start, end)
+        )
+
+    def segment_totals(self, as_of: date, sales_type: SalesType) -> list[SegmentTotals]:
+        return self._read("computing segments", lambda c: customers.segment_totals(c, as_of, sales_type))
+
+    def customer_facts(
+        self, as_of: date, sales_type: SalesType, segment: Segment | None, limit: int
+    ) -> list[CustomerFacts]:
+        return self._read(
+            "listing customers", lambda c: customers.customer_facts(c, as_of, sales_type, segment, limit)
+        )
 
     def export_to(self, directory: Path) -> None:
         """EXPORT DATABASE into a new `directory` (a consistent backup: writes wait for it)."""

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
+from ksales.adapters.memory import customers
+from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope, brand_key
 from ksales.domain.model import (
     Category,
@@ -40,6 +42,7 @@ from ksales.domain.results import (
 )
 from ksales.domain.rules import (
     Rules,
+    SalesType,
     business_day,
     is_canceled,
     is_counted,
@@ -356,6 +359,42 @@ class InMemorySalesStore:
             if product.brand and brand_key(product.brand):
                 names.setdefault(brand_key(product.brand), product.brand.strip())
         return names
+
+    # --- customers (SPEC §5 Cohorts, Segments) -------------------------------------------------
+    def _buyer_days(self) -> dict[int, list[date]]:
+        counted = [o for o in self._snapshot() if is_counted(o, self.rules)]
+        return customers.buyer_days((o, self._day(o)) for o in counted)
+
+    def cohort_facts(self, scope: Scope) -> CohortFacts:
+        active = (
+            (o.buyer_id, self._day(o), self._totals([o], scope).revenue)
+            for o in self._counted(scope)
+            if o.buyer_id is not None
+        )
+        return customers.cohort_facts(self._buyer_days(), active, scope.start, scope.end)
+
+    def time_to_second_order(self, start: date, end: date) -> Decimal | None:
+        return customers.time_to_second_order(self._buyer_days(), start, end)
+
+    def _customer_histories(self, as_of: date, sales_type: SalesType) -> list[CustomerFacts]:
+        everything = self._snapshot()
+        counted = [
+            (o, self._day(o))
+            for o in everything
+            if is_counted(o, self.rules)
+            and matches_sales_type(o, sales_type, self.rules)
+            and self._day(o) <= as_of
+        ]
+        return customers.customer_histories(counted, everything)
+
+    def segment_totals(self, as_of: date, sales_type: SalesType) -> list[SegmentTotals]:
+        return customers.segment_totals(self._customer_histories(as_of, sales_type), as_of)
+
+    def customer_facts(
+        self, as_of: date, sales_type: SalesType, segment: Segment | None, limit: int
+    ) -> list[CustomerFacts]:
+        facts = self._customer_histories(as_of, sales_type)
+        return customers.customer_facts(facts, as_of, segment, limit)
 
     def __repr__(self) -> str:
         return f"InMemorySalesStore(orders={len(self.orders)})"

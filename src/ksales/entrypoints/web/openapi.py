@@ -207,6 +207,59 @@ REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
     ),
 }
 
+# --- customers (SPEC §5 Cohorts, Segments): a period's end and the sales type matter most ------------
+SEGMENT = {
+    "type": "string",
+    "enum": ["lost", "at_risk", "champions", "loyal", "promising", "first_timer", "one_time"],
+}
+REPORTS["/api/customers/cohorts"] = (
+    "Cohort retention: customers by the month of their first order, active in each month after it",
+    report(
+        months=INT,
+        cohorts=array(
+            obj(
+                month={"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                size=INT,
+                months=array(obj(k=INT, active=INT, retention_pct=NUM, revenue=NUM)),
+            )
+        ),
+        time_to_second_purchase_days=nullable(NUM),
+    ),
+    [_param("months", {"type": "integer", "minimum": 1, "maximum": 36, "default": 12}, "Cohorts to show.")],
+)
+REPORTS["/api/customers/segments"] = (
+    "Customer segments as of the period's end (sales type filter only), in a fixed order",
+    report(
+        segments=array(obj(segment=SEGMENT, customers=INT, revenue=NUM, avg_orders=NUM, avg_recency_days=NUM))
+    ),
+    [],
+)
+REPORTS["/api/customers/list"] = (
+    "Customers with their contacts, by revenue (an admin's session only; a calling list as CSV)",
+    report(
+        segment=nullable(SEGMENT),
+        limit=INT,
+        customers=array(
+            obj(
+                buyer_id=INT,
+                name=nullable(STR),
+                phone=nullable(STR),
+                email=nullable(STR),
+                orders=INT,
+                revenue=NUM,
+                first_order=DATE,
+                last_order=DATE,
+                recency_days=INT,
+                interval_days=nullable(NUM),
+            )
+        ),
+    ),
+    [
+        _param("segment", SEGMENT, "Only customers of this segment."),
+        _param("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}, "Rows to return."),
+    ],
+)
+
 
 def _bundle() -> Schema:
     """The workbook's data: each part as its own endpoint answers it (without the echoed `limit`)."""
@@ -277,6 +330,7 @@ def build_document(version: str) -> Schema:
         path: _operation(summary, schema, [*SHARED_PARAMETERS, *extra])
         for path, (summary, schema, extra) in REPORTS.items()
     }
+    paths["/api/customers/list"]["get"]["responses"]["403"] = _json("Not an admin's session", ERROR)
     children = _operation("Direct children of a category", CATEGORIES, [])
     children["get"]["parameters"] = [
         _param("category_id", {"type": "integer", "minimum": 1}, "Category id", where="path"),
