@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ksales.domain import results
+from ksales.domain import customers, results
 from ksales.domain.filters import Filters
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.rules import SalesType
@@ -34,6 +34,9 @@ REPORTS = [
     results.Profit,
     results.ReportBundle,
     results.DayAmount,
+    customers.CohortReport,
+    customers.SegmentReport,
+    customers.CustomerList,
 ]
 
 texts = st.text(alphabet="abcАБВ єї '\"-", max_size=6)

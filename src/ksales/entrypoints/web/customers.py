@@ -16,6 +16,8 @@ from ksales.entrypoints.web.query import Query
 from ksales.services.customers import parse_list_limit, parse_months, parse_segment
 
 Table = tuple[list[str], list[Row]]
+#: Routes for an admin's session only (not an API token, not an open dashboard): they hold contacts.
+ADMIN_SESSION_ONLY = frozenset({"/api/customers/list"})
 
 
 def _answer(query: Query, name: str, result: Any, table: Callable[[Any], Table], **extra: Any) -> Response:
