@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 from ksales.domain.language import Language, preferred
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web.auth import NEXT_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Auth, LoginRefused
+from ksales.entrypoints.web.customers import may_see_contacts
 from ksales.entrypoints.web.lookups import version
 from ksales.ports.language import Catalog, Translator
 from ksales.ports.telegram import BotIdentity
@@ -58,6 +59,7 @@ async def index(request: Request) -> Response:
         **_page_context(request, t),
         "currency": settings.currency,
         "login_enabled": _auth(request) is not None,
+        "contact_list": may_see_contacts(request),
         "messages": t.dictionary(sorted(STATIC_DIR.glob("*.js"))),
         "languages": [(language.value, name) for language, name in LANGUAGE_NAMES.items()],
     }

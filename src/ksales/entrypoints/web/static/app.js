@@ -3,6 +3,7 @@ import { ApiError, getJSON } from "./api.js";
 import * as F from "./format.js";
 import { COMPARISONS, GRANULARITIES, PERIODS, SALES_TYPES, TEXT, isSalesType } from "./labels.js";
 import { csvHref, offerCsv } from "./downloads.js";
+import { loadCustomers } from "./customers.js";
 import { celebrateCrossings } from "./milestones.js";
 import { DEFAULTS, apiQuery, fromURL, pageQuery } from "./query.js";
 import * as render from "./render.js";
@@ -236,6 +237,7 @@ function load() {
   body.dataset.state = "loading";
   const requests = reports().map(([path, params]) => getJSON(path, params, signal));
   offerDownloads();
+  loadCustomers(apiQuery(state), signal);
   return Promise.all(requests).then((r) => {
     if (mine !== seq) return;
     $("error-banner").hidden = true;
