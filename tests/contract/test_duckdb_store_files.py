@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from ksales.domain.filters import Scope
 from ksales.domain.model import Buyer, Dictionaries, Expense, Order, OrderLine, Product
 from ksales.domain.rules import Rules, SalesType
 from ksales.ports.store import OrderChanges
-from tests.contract.store_checks import assert_same_aggregates, assert_same_lookups
+from tests.contract.store_checks import assert_same_aggregates, assert_same_customers, assert_same_lookups
 
 KYIV = Rules(timezone=ZoneInfo("Europe/Kyiv"))
 UTC_RULES = Rules(timezone=ZoneInfo("UTC"))
@@ -105,6 +105,7 @@ def test_reopening_with_other_rules_recomputes(tmp_path: Path, first: Rules, the
         days = [Scope(date(2025, 3, 31), date(2025, 4, 1), kind) for kind in SalesType]
         assert_same_aggregates(reopened, fake, [YEAR, *days])
         assert_same_lookups(reopened, fake)
+        assert_same_customers(reopened, fake, [date(2025, 3, 31)])
     finally:
         reopened.close()
 
@@ -129,13 +130,14 @@ def test_migration_2_flags_the_rows_of_a_version_1_store(tmp_path: Path) -> None
         raw.execute("ALTER TABLE order_expenses DROP COLUMN first_paid_of_type")
         raw.execute("DROP TABLE stock_snapshots")
         raw.execute("DROP TABLE stock_levels")
+        raw.execute("DROP TABLE customers")
         raw.execute("DELETE FROM schema_version WHERE version > 1")
     fake = InMemorySalesStore(KYIV)
     fake.save_dictionaries(catalog)
     fake.apply(orders)
     reopened = DuckDbSalesStore(path, KYIV)
     try:
-        assert reopened.schema_version == LATEST_VERSION == 3
+        assert reopened.schema_version == LATEST_VERSION
         assert_same_aggregates(reopened, fake, [YEAR])
         assert reopened.expense_totals(YEAR).orders_with_expenses == 1
         assert reopened.brand_breakdown(YEAR).brands[0].orders == 2
@@ -151,10 +153,11 @@ def test_migration_3_adds_empty_stock_snapshots_to_a_version_2_store(tmp_path: P
     with duckdb.connect(str(path)) as raw:  # back to version 2
         raw.execute("DROP TABLE stock_snapshots")
         raw.execute("DROP TABLE stock_levels")
+        raw.execute("DROP TABLE customers")  # and what later migrations added
         raw.execute("DELETE FROM schema_version WHERE version > 2")
     reopened = DuckDbSalesStore(path, KYIV)
     try:
-        assert reopened.schema_version == 3
+        assert reopened.schema_version == LATEST_VERSION
         assert reopened.order_count() == 1
         assert reopened.stock_snapshot_days() == [] and reopened.latest_stock_snapshot() is None
     finally:
@@ -184,3 +187,25 @@ def test_source_list_follows_every_write() -> None:
         assert [s.name for s in store.sources()] == ["Instagram", "Rozetka"]
     finally:
         store.close()
+
+
+def test_the_customers_migration_back_fills_a_store_of_the_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "analytics.duckdb"
+    repeat = attrs.evolve(order(4, NOON.created_at + timedelta(days=40), buyer=1), manager_id=15)
+    orders = OrderChanges(upserts=[LATE, NOON, repeat, order(5, NOON.created_at, buyer=2)])
+    store = DuckDbSalesStore(path, KYIV)
+    store.apply(orders)
+    store.close()
+    with duckdb.connect(str(path)) as raw:  # the store as the version before the customers rollup left it
+        raw.execute("DROP TABLE customers")
+        raw.execute("DELETE FROM schema_version WHERE version = ?", [LATEST_VERSION])
+    fake = InMemorySalesStore(KYIV)
+    fake.apply(orders)
+    reopened = DuckDbSalesStore(path, KYIV)
+    try:
+        assert reopened.schema_version == LATEST_VERSION
+        assert reopened.segment_totals(date(2025, 6, 1), SalesType.ALL)[4].customers == 1  # buyer 1 promising
+        assert_same_customers(reopened, fake, [date(2025, 3, 31), date(2025, 5, 20)])
+        assert_same_aggregates(reopened, fake, [YEAR])
+    finally:
+        reopened.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
@@ -18,6 +19,7 @@ from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import OrderChanges
 from tests.contract.store_checks import (
     assert_same_aggregates,
+    assert_same_customers,
     assert_same_lookups,
     assert_same_orders,
     assert_same_snapshots,
@@ -79,6 +81,10 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(scope=scopes())
     def aggregates_agree(self, scope: Scope) -> None:
         assert_same_aggregates(self.real, self.fake, [scope])
+
+    @rule(day=st.sampled_from(SNAPSHOT_DAYS))
+    def customers_agree(self, day: date) -> None:
+        assert_same_customers(self.real, self.fake, [day])
 
     @invariant()
     def same_state(self) -> None:

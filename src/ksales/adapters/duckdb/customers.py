@@ -30,9 +30,12 @@ from ksales.domain.filters import Scope
 from ksales.domain.rules import SalesType
 
 _COUNTED = "NOT canceled AND NOT excluded AND buyer_id IS NOT NULL"
-_MONTHS_AFTER = (
-    "(year(business_day) - year(buyer_first_day)) * 12 + month(business_day) - month(buyer_first_day)"
-)
+#: A day's calendar month as one number (year × 12 + month − 1).
+_MONTH_INDEX = "(year({0}) * 12 + month({0}) - 1)"
+
+
+def _month_of(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def cohort_facts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> CohortFacts:
@@ -48,33 +51,31 @@ def cohort_facts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> CohortFacts
         orders = f"""SELECT buyer_id, buyer_first_day, business_day, grand_total AS revenue
             FROM orders WHERE {scope_where(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL
               AND buyer_first_day BETWEEN $start AND $end"""
+    # Grouped by buyer and month first: counting those rows is cheaper than a DISTINCT per cell.
     rows = cursor.execute(
-        f"""SELECT date_trunc('month', buyer_first_day)::DATE, {_MONTHS_AFTER},
-            count(DISTINCT buyer_id), sum(revenue)::VARCHAR
-        FROM ({orders}) GROUP BY ALL""",
+        f"""SELECT cohort, k, count(*), sum(revenue)::VARCHAR FROM (
+            SELECT buyer_id, {_MONTH_INDEX.format("business_day")} AS month,
+                any_value({_MONTH_INDEX.format("buyer_first_day")}) AS cohort,
+                month - cohort AS k, sum(revenue) AS revenue
+            FROM ({orders}) GROUP BY buyer_id, month
+        ) GROUP BY cohort, k""",
         params,
     ).fetchall()
     sizes = cursor.execute(
-        """SELECT date_trunc('month', first_day)::DATE, count(*) FROM (
-            SELECT DISTINCT buyer_id, buyer_first_day AS first_day FROM orders
-            WHERE buyer_first_day BETWEEN $start AND $end
-        ) GROUP BY ALL""",
+        """SELECT date_trunc('month', first_day)::DATE, count(*) FROM customers
+        WHERE first_day BETWEEN $start AND $end GROUP BY ALL""",
         {"start": scope.start, "end": scope.end},
     ).fetchall()
-    cells = tuple(CohortCell(c, k, active, money(revenue)) for c, k, active, revenue in sorted(rows))
+    cells = tuple(
+        CohortCell(_month_of(c), k, active, money(revenue)) for c, k, active, revenue in sorted(rows)
+    )
     return CohortFacts(tuple((month, size) for month, size in sorted(sizes)), cells)
 
 
 def time_to_second_order(cursor: duckdb.DuckDBPyConnection, start: date, end: date) -> Decimal | None:
-    # Two counted orders on the first day make the second one fall on that day too.
     row = cursor.execute(
-        f"""SELECT median(date_diff('day', first_day, second_day)) FROM (
-            SELECT min(buyer_first_day) AS first_day,
-                CASE WHEN count(*) FILTER (WHERE business_day = buyer_first_day) >= 2
-                    THEN min(buyer_first_day)
-                    ELSE min(business_day) FILTER (WHERE business_day > buyer_first_day) END AS second_day
-            FROM orders WHERE {_COUNTED} AND buyer_first_day <= $end GROUP BY buyer_id
-        ) WHERE second_day BETWEEN $start AND $end""",
+        """SELECT median(date_diff('day', first_day, second_day)) FROM customers
+        WHERE second_day BETWEEN $start AND $end""",
         {"start": start, "end": end},
     ).fetchone()
     if row is None or row[0] is None:
@@ -82,11 +83,41 @@ def time_to_second_order(cursor: duckdb.DuckDBPyConnection, start: date, end: da
     return Decimal(str(row[0])).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+#: Per sales type, a buyer's orders, first and last day and revenue from the `customers` rollup.
+_ROLLUP_COLUMNS = {
+    SalesType.RETAIL: ("retail_orders", "retail_first", "retail_last", "retail_revenue"),
+    SalesType.B2B: ("b2b_orders", "b2b_first", "b2b_last", "b2b_revenue"),
+    SalesType.ALL: (
+        "retail_orders + b2b_orders",
+        "least(coalesce(retail_first, b2b_first), coalesce(b2b_first, retail_first))",
+        "greatest(coalesce(retail_last, b2b_last), coalesce(b2b_last, retail_last))",
+        "retail_revenue + b2b_revenue",
+    ),
+}
+_KIND = {SalesType.RETAIL: " AND NOT b2b", SalesType.B2B: " AND b2b", SalesType.ALL: ""}
+
+
 def _classified(as_of: date, sales_type: SalesType, params: Params) -> str:
-    """Per buyer: orders f, first and last day, revenue, recency r and segment, as of `as_of`."""
+    """Per buyer: orders f, first and last day, revenue, recency r and segment, as of `as_of`.
+
+    A buyer whose last order (of the sales type) is on or before `as_of` is read from the rollup as it is;
+    only the orders of buyers who also bought after `as_of` are grouped again, up to `as_of`.
+    """
     params.update(as_of=as_of, lost=LOST_DAYS, active=ACTIVE_DAYS, floor=AT_RISK_FLOOR_DAYS)
-    kind = {SalesType.RETAIL: " AND NOT b2b", SalesType.B2B: " AND b2b", SalesType.ALL: ""}[sales_type]
-    return f"""SELECT *, CASE
+    orders, first, last, revenue = _ROLLUP_COLUMNS[sales_type]
+    return f"""WITH rollup AS (
+            SELECT buyer_id, {orders} AS f, {first} AS first_day, {last} AS last_day, {revenue} AS revenue
+            FROM customers WHERE {orders} > 0
+        ), buyers AS (
+            SELECT buyer_id, f, first_day, last_day, revenue FROM rollup WHERE last_day <= $as_of
+            UNION ALL
+            SELECT buyer_id, count(*), min(business_day), max(business_day), sum(grand_total)
+            FROM orders
+            WHERE {_COUNTED} AND business_day <= $as_of{_KIND[sales_type]}
+              AND buyer_id IN (SELECT buyer_id FROM rollup WHERE first_day <= $as_of AND last_day > $as_of)
+            GROUP BY buyer_id
+        )
+        SELECT *, CASE
             WHEN r > $lost THEN '{Segment.LOST}'
             WHEN f >= 2 AND r > $floor AND 2 * r * (f - 1) > 3 * date_diff('day', first_day, last_day)
                 THEN '{Segment.AT_RISK}'
@@ -95,11 +126,7 @@ def _classified(as_of: date, sales_type: SalesType, params: Params) -> str:
             WHEN f = 2 THEN '{Segment.PROMISING}'
             WHEN r <= $active THEN '{Segment.FIRST_TIMER}'
             ELSE '{Segment.ONE_TIME}' END AS segment
-        FROM (
-            SELECT buyer_id, count(*) AS f, min(business_day) AS first_day, max(business_day) AS last_day,
-                sum(grand_total) AS revenue, date_diff('day', max(business_day), $as_of) AS r
-            FROM orders WHERE {_COUNTED} AND business_day <= $as_of{kind} GROUP BY buyer_id
-        )"""
+        FROM (SELECT *, date_diff('day', last_day, $as_of) AS r FROM buyers)"""
 
 
 def segment_totals(
@@ -128,27 +155,17 @@ def customer_facts(
         params["segment"] = segment.value
         only = "WHERE segment = $segment"
     rows = cursor.execute(
-        f"""SELECT buyer_id, f, revenue::VARCHAR, first_day, last_day
-        FROM ({_classified(as_of, sales_type, params)}) {only}
-        ORDER BY revenue DESC, buyer_id LIMIT $limit""",
+        f"""SELECT c.buyer_id, f, revenue::VARCHAR, c.first_day, last_day,
+            r.contact.name, r.contact.phone, r.contact.email
+        FROM (
+            SELECT buyer_id, f, revenue, first_day, last_day
+            FROM ({_classified(as_of, sales_type, params)}) {only}
+            ORDER BY revenue DESC, buyer_id LIMIT $limit
+        ) c JOIN customers r ON r.buyer_id = c.buyer_id
+        ORDER BY revenue DESC, c.buyer_id""",
         params,
     ).fetchall()
-    ids = [row[0] for row in rows]
-    contacts = {
-        row[0]: row[1:]
-        for row in cursor.execute(
-            """SELECT buyer_id, buyer_name, buyer_phone, buyer_email FROM orders
-            WHERE buyer_id IN (SELECT unnest(?::BIGINT[]))
-            QUALIFY row_number() OVER (PARTITION BY buyer_id ORDER BY placed_at DESC, id DESC) = 1""",
-            [ids],
-        ).fetchall()
-    }
     return [
-        CustomerFacts(buyer, *_contact(contacts[buyer]), orders, money(revenue), first, last)
-        for buyer, orders, revenue, first, last in rows
+        CustomerFacts(buyer, name, phone, email, orders, money(revenue), first, last)
+        for buyer, orders, revenue, first, last, name, phone, email in rows
     ]
-
-
-def _contact(row: tuple[Any, ...]) -> tuple[str | None, str | None, str | None]:
-    name, phone, email = row
-    return name, phone, email

@@ -12,6 +12,7 @@ from datetime import UTC, tzinfo
 
 import duckdb
 
+from ksales.adapters.duckdb.customer_table import refresh_customers
 from ksales.adapters.duckdb.rows import HASH_KEY, content_hash, read_orders
 from ksales.adapters.duckdb.transaction import transaction
 from ksales.domain.rules import CANCELED_STATUS_GROUP, Rules
@@ -125,7 +126,8 @@ def propagate_order_columns(cursor: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh_first_days(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None) -> None:
-    """Set each buyer's first counted business day (all history) on all of their orders."""
+    """Set each buyer's first counted business day (all history) on all of their orders, then rebuild
+    those buyers' rows of the `customers` rollup from them."""
     only = "" if buyer_ids is None else "AND buyer_id IN (SELECT unnest($ids::BIGINT[]))"
     params = {} if buyer_ids is None else {"ids": list(buyer_ids)}
     cursor.execute(
@@ -137,6 +139,7 @@ def refresh_first_days(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[in
         WHERE orders.buyer_id = f.buyer_id AND orders.buyer_first_day IS DISTINCT FROM f.first_day""",
         params,
     )
+    refresh_customers(cursor, buyer_ids)
 
 
 def refresh_brand_firsts(cursor: duckdb.DuckDBPyConnection, order_ids: Sequence[int] | None) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import duckdb
 
+from ksales.adapters.duckdb import customer_table as _customer_table
 from ksales.adapters.duckdb.transaction import transaction
 
 #: Money is exact to the cent and quantities to a thousandth (KeyCRM allows fractional units).
@@ -124,8 +125,15 @@ _V3 = (
     )""",
 )
 
+# Customers: one row per buyer with a counted order (first/second day, per sales type orders, first and
+# last day, revenue), maintained on write by `customer_table.refresh_customers`; filled from the orders here.
+_V_CUSTOMERS = (
+    _customer_table.CREATE,
+    _customer_table.BACKFILL,
+)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS)
 
 LATEST_VERSION = len(MIGRATIONS)
 
