@@ -21,7 +21,12 @@ WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "save_stock_snapsh
 #: by hand below; meta values are whatever the caller wrote, checked by the tests that write them.
 BY_HAND = frozenset(
     {"product_ranking", "get_order", "order_ids_placed_between", "get_meta", "stock_snapshot"}
-    | {"time_to_second_order", "segment_totals", "customer_facts"}  # `assert_same_customers`
+    | {
+        "time_to_second_order",
+        "segment_totals",
+        "customer_facts",
+        "customers_entering",
+    }  # `assert_same_customers`
 )
 
 
@@ -96,6 +101,9 @@ def assert_same_customers(real: SalesStore, fake: SalesStore, days: Iterable[dat
             assert real.time_to_second_order(day, as_of) == fake.time_to_second_order(day, as_of), as_of
             for sales_type in SalesType:
                 assert real.segment_totals(as_of, sales_type) == fake.segment_totals(as_of, sales_type)
+                for segment in Segment:
+                    entering = (segment, day, as_of, sales_type)
+                    assert real.customers_entering(*entering) == fake.customers_entering(*entering), entering
                 for segment, limit in ((None, 1), (None, 50), *((s, 50) for s in Segment)):
                     assert real.customer_facts(as_of, sales_type, segment, limit) == fake.customer_facts(
                         as_of, sales_type, segment, limit

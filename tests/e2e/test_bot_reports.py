@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -208,6 +209,7 @@ def test_this_month_report_shows_returns_and_change(bot: BotThread, fake: FakeTe
     shown = plain(sent.text)
     assert "Returns: 1 · ₴1,500.00" in shown
     assert "Compared with Oct 1 – 18, 2026" in shown
+    assert re.search(r"👥 \d+ customers? moved to at risk this month", shown)
 
 
 def test_custom_range_typed_with_second_chances(bot: BotThread, fake: FakeTelegram) -> None:
@@ -219,6 +221,7 @@ def test_custom_range_typed_with_second_chances(bot: BotThread, fake: FakeTelegr
     sent = ask(fake, "01.11.2026-15.11.2026", "Nov 1 – 15, 2026")
     assert "Revenue: <b>₴3,615.00</b>" in plain(sent.text)
     assert "Milestones: none for a custom range" in plain(sent.text)
+    assert "moved to at risk" not in plain(sent.text)  # a month's figure only
     # the conversation is over: more text is not taken as a range
     ask(fake, "2026-11-01 2026-11-02", "didn't understand")
 

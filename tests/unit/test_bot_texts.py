@@ -195,3 +195,11 @@ def test_report_text_in_ukrainian() -> None:
 )
 def test_ukrainian_has_three_plural_forms(count: int, form: str) -> None:
     assert texts.orders(UK, count) == form
+
+
+def test_a_months_report_says_how_many_customers_moved_to_at_risk() -> None:
+    empty = SourceBreakdown(PERIOD, Filters(), (), 0, Decimal(0))
+    assert "👥 3 customers moved to at risk this month" in texts.report(EN, summary(), empty, "UAH", 3)
+    assert "👥 1 customer moved to at risk this month" in texts.report(EN, summary(), empty, "UAH", 1)
+    assert "клієнти цього місяця перейшли до «під загрозою»" in texts.report(UK, summary(), empty, "UAH", 3)
+    assert "moved to at risk" not in texts.report(EN, summary(), empty, "UAH")

@@ -117,6 +117,18 @@ def test_retail_segments_as_of_the_period_end(analytics: AnalyticsService) -> No
     }
 
 
+def test_customers_who_moved_to_at_risk_in_the_period(analytics: AnalyticsService) -> None:
+    # C (two orders on 3 Oct) was 28 days away on 31 Oct (under the 30-day floor), 58 days on 30 Nov
+    assert analytics.segments(november()).moved_to_at_risk == 1
+    october = ReportRequest(Period.custom(date(2026, 10, 1), date(2026, 10, 31)))
+    # on 31 Oct: B (one order) is never at risk; A came back on 10 Oct; nobody else has two orders yet
+    assert analytics.segments(october).moved_to_at_risk == 0
+    december = ReportRequest(Period.custom(date(2026, 12, 1), date(2026, 12, 31)))
+    # by 31 Dec: F (5 and 26 Nov) is 35 days away, over 1.5 × 21; A (41 days, under 1.5 × 38) is not;
+    # C was at risk already on 30 Nov
+    assert analytics.segments(december).moved_to_at_risk == 1
+
+
 def test_segments_follow_the_sales_type_only(analytics: AnalyticsService) -> None:
     every = {r.segment: r.customers for r in analytics.segments(november(sales_type=SalesType.ALL)).segments}
     assert every[Segment.PROMISING] == 2  # E: 15 Oct and 10 Nov

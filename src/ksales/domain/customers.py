@@ -181,6 +181,8 @@ class SegmentReport:
     period: Period
     filters: Filters
     segments: tuple[SegmentRow, ...]
+    #: At risk at the period's end, not at risk the day before it began.
+    moved_to_at_risk: int
 
 
 @frozen

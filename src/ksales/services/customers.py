@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from attrs import evolve
@@ -95,7 +96,10 @@ def segments(store: SalesStore, period: Period, filters: Filters) -> SegmentRepo
         )
         for t in store.segment_totals(period.end, filters.sales_type)
     )
-    return SegmentReport(period, filters, rows)
+    moved = store.customers_entering(
+        Segment.AT_RISK, period.start - timedelta(days=1), period.end, filters.sales_type
+    )
+    return SegmentReport(period, filters, rows, moved)
 
 
 def customer_list(

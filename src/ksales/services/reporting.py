@@ -22,6 +22,8 @@ from ksales.services.params import ReportRequest
 class QuickReport:
     summary: Summary
     sources: SourceBreakdown
+    #: For a month (`month`, `last_month`): customers who moved to at risk in it (SPEC §7).
+    moved_to_at_risk: int | None = None
 
 
 @frozen
@@ -43,7 +45,10 @@ class ReportingService:
 
     def report(self, period: Period, sales_type: SalesType) -> QuickReport:
         request = self.analytics.resolve(ReportRequest(period, Filters(sales_type=sales_type)))
-        return QuickReport(self.analytics.summary(request), self.analytics.sources_breakdown(request))
+        moved = None
+        if period.kind in (PeriodKind.MONTH, PeriodKind.LAST_MONTH):
+            moved = self.analytics.segments(request).moved_to_at_risk
+        return QuickReport(self.analytics.summary(request), self.analytics.sources_breakdown(request), moved)
 
     def top(
         self, period: Period, sales_type: SalesType, source_id: int | None, limit: int = 10

@@ -97,24 +97,24 @@ _ROLLUP_COLUMNS = {
 _KIND = {SalesType.RETAIL: " AND NOT b2b", SalesType.B2B: " AND b2b", SalesType.ALL: ""}
 
 
-def _classified(as_of: date, sales_type: SalesType, params: Params) -> str:
+def _classified(as_of: date, sales_type: SalesType, params: Params, key: str = "as_of") -> str:
     """Per buyer: orders f, first and last day, revenue, recency r and segment, as of `as_of`.
 
     A buyer whose last order (of the sales type) is on or before `as_of` is read from the rollup as it is;
     only the orders of buyers who also bought after `as_of` are grouped again, up to `as_of`.
     """
-    params.update(as_of=as_of, lost=LOST_DAYS, active=ACTIVE_DAYS, floor=AT_RISK_FLOOR_DAYS)
+    params.update({key: as_of}, lost=LOST_DAYS, active=ACTIVE_DAYS, floor=AT_RISK_FLOOR_DAYS)
     orders, first, last, revenue = _ROLLUP_COLUMNS[sales_type]
     return f"""WITH rollup AS (
             SELECT buyer_id, {orders} AS f, {first} AS first_day, {last} AS last_day, {revenue} AS revenue
             FROM customers WHERE {orders} > 0
         ), buyers AS (
-            SELECT buyer_id, f, first_day, last_day, revenue FROM rollup WHERE last_day <= $as_of
+            SELECT buyer_id, f, first_day, last_day, revenue FROM rollup WHERE last_day <= ${key}
             UNION ALL
             SELECT buyer_id, count(*), min(business_day), max(business_day), sum(grand_total)
             FROM orders
-            WHERE {_COUNTED} AND business_day <= $as_of{_KIND[sales_type]}
-              AND buyer_id IN (SELECT buyer_id FROM rollup WHERE first_day <= $as_of AND last_day > $as_of)
+            WHERE {_COUNTED} AND business_day <= ${key}{_KIND[sales_type]}
+              AND buyer_id IN (SELECT buyer_id FROM rollup WHERE first_day <= ${key} AND last_day > ${key})
             GROUP BY buyer_id
         )
         SELECT *, CASE
@@ -126,7 +126,7 @@ def _classified(as_of: date, sales_type: SalesType, params: Params) -> str:
             WHEN f = 2 THEN '{Segment.PROMISING}'
             WHEN r <= $active THEN '{Segment.FIRST_TIMER}'
             ELSE '{Segment.ONE_TIME}' END AS segment
-        FROM (SELECT *, date_diff('day', last_day, $as_of) AS r FROM buyers)"""
+        FROM (SELECT *, date_diff('day', last_day, ${key}) AS r FROM buyers)"""
 
 
 def segment_totals(
@@ -169,3 +169,16 @@ def customer_facts(
         CustomerFacts(buyer, name, phone, email, orders, money(revenue), first, last)
         for buyer, orders, revenue, first, last, name, phone, email in rows
     ]
+
+
+def customers_entering(
+    cursor: duckdb.DuckDBPyConnection, segment: Segment, before: date, as_of: date, sales_type: SalesType
+) -> int:
+    params: Params = {"segment": segment.value}
+    row = cursor.execute(
+        f"""SELECT count(*) FROM ({_classified(as_of, sales_type, params)}) now
+        LEFT JOIN ({_classified(before, sales_type, params, "before")}) earlier USING (buyer_id)
+        WHERE now.segment = $segment AND earlier.segment IS DISTINCT FROM $segment""",
+        params,
+    ).fetchone()
+    return int(row[0]) if row else 0

@@ -247,6 +247,12 @@ class DuckDbSalesStore:
             "listing customers", lambda c: customers.customer_facts(c, as_of, sales_type, segment, limit)
         )
 
+    def customers_entering(self, segment: Segment, before: date, as_of: date, sales_type: SalesType) -> int:
+        return self._read(
+            "counting customers entering a segment",
+            lambda c: customers.customers_entering(c, segment, before, as_of, sales_type),
+        )
+
     def export_to(self, directory: Path) -> None:
         """EXPORT DATABASE into a new `directory` (a consistent backup: writes wait for it)."""
         from ksales.adapters.duckdb.backup import export_database

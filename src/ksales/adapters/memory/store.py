@@ -396,5 +396,12 @@ class InMemorySalesStore:
         facts = self._customer_histories(as_of, sales_type)
         return customers.customer_facts(facts, as_of, segment, limit)
 
+    def customers_entering(self, segment: Segment, before: date, as_of: date, sales_type: SalesType) -> int:
+        def members(day: date) -> set[int]:
+            facts = self._customer_histories(day, sales_type)
+            return {f.buyer_id for f in customers.customer_facts(facts, day, segment, len(facts))}
+
+        return len(members(as_of) - members(before))
+
     def __repr__(self) -> str:
         return f"InMemorySalesStore(orders={len(self.orders)})"

@@ -61,7 +61,7 @@ class ReportHandlers:
         self, t: Translator, message: Message, period: Period, sales_type: SalesType
     ) -> None:
         result = await asyncio.to_thread(self.s.reporting.report, period, sales_type)
-        text = texts.report(t, result.summary, result.sources, self.s.currency)
+        text = texts.report(t, result.summary, result.sources, self.s.currency, result.moved_to_at_risk)
         today = self.s.reporting.today()
         await edit(message, text, reply_markup=keyboards.periods(t, keyboards.REPORT, period, today))
 

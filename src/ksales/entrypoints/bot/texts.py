@@ -96,8 +96,15 @@ def orders(t: Translator, count: int) -> str:
     return t.ngettext("{count} order", "{count} orders", count, count=t.number(count))
 
 
-def report(t: Translator, summary: Summary, sources: SourceBreakdown, currency: str) -> str:
-    """The /report message: totals, change vs the comparison period, each source, milestones."""
+def report(
+    t: Translator,
+    summary: Summary,
+    sources: SourceBreakdown,
+    currency: str,
+    moved_to_at_risk: int | None = None,
+) -> str:
+    """The /report message: totals, change vs the comparison period, each source, milestones; for a
+    month, how many customers moved to at risk in it."""
     sales_type = t.gettext(SALES_TYPE_LABELS[summary.filters.sales_type])
     lines = [f"<b>📊 {escape(ranges.describe(t, summary.period))}</b> · {sales_type}", ""]
     c = summary.comparison
@@ -133,6 +140,16 @@ def report(t: Translator, summary: Summary, sources: SourceBreakdown, currency: 
             f"• {escape(row.name)} — {t.money(row.revenue, currency)} · "
             f"{orders(t, row.orders)} · {t.percent(row.share_pct)}"
         )
+    if moved_to_at_risk is not None:
+        lines += [
+            "",
+            t.ngettext(
+                "👥 {count} customer moved to at risk this month",
+                "👥 {count} customers moved to at risk this month",
+                moved_to_at_risk,
+                count=t.number(moved_to_at_risk),
+            ),
+        ]
     lines += ["", milestone_line(t, summary.milestones, currency)]
     return "\n".join(lines)
 

@@ -230,7 +230,10 @@ REPORTS["/api/customers/cohorts"] = (
 REPORTS["/api/customers/segments"] = (
     "Customer segments as of the period's end (sales type filter only), in a fixed order",
     report(
-        segments=array(obj(segment=SEGMENT, customers=INT, revenue=NUM, avg_orders=NUM, avg_recency_days=NUM))
+        segments=array(
+            obj(segment=SEGMENT, customers=INT, revenue=NUM, avg_orders=NUM, avg_recency_days=NUM)
+        ),
+        moved_to_at_risk=INT,
     ),
     [],
 )
