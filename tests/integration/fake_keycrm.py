@@ -198,7 +198,14 @@ class FakeKeyCrm:
             return JSONResponse({"message": "fault"}, fault.status, headers=headers)
         return None
 
-    def _page(self, request: Request, path: str, records: list[dict[str, Any]]) -> Response:
+    def _page(
+        self,
+        request: Request,
+        path: str,
+        records: list[Any],
+        render: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> Response:
+        """One page of `records` (rendered by `render`, only those on the page, when given)."""
         try:
             limit = min(max(int(request.query_params.get("limit", 15)), 1), 50)
             page = max(int(request.query_params.get("page", 1)), 1)
@@ -211,7 +218,7 @@ class FakeKeyCrm:
                 "total": len(records),
                 "current_page": page,
                 "per_page": limit,
-                "data": records[(page - 1) * limit : page * limit],
+                "data": [render(r) if render else r for r in records[(page - 1) * limit : page * limit]],
                 "first_page_url": f"{url}1",
                 "last_page_url": f"{url}{last}",
                 "next_page_url": f"{url}{page + 1}" if page < last else None,
@@ -289,7 +296,7 @@ class FakeKeyCrm:
             found = [o for o in self.orders.values() if all(t(o) for t in tests)]
             statuses = {s.id: s for s in self.dictionaries.statuses}
         found.sort(key=lambda o: o.id, reverse=params.get("sort") == "-id")
-        return self._page(request, "order", [self._render(o, includes, statuses) for o in found])
+        return self._page(request, "order", found, lambda o: self._render(o, includes, statuses))
 
 
 # --- serving ------------------------------------------------------------------------------------

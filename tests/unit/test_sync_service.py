@@ -51,6 +51,8 @@ def _line(what: Asked) -> str:
     if isinstance(what, OrderQuery):
         return f"search {what.value}"
     if isinstance(what, tuple):
+        if what[0] == "count":
+            return f"count {what[1].start:%m-%d}"
         window, by = what
         return f"{by.value} {window.start:%m-%d}"
     return what
