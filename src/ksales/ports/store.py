@@ -77,6 +77,10 @@ class SalesStore(Protocol):
         """Ids of stored orders whose placement time (ordered_at, else created_at) is in [start, end)."""
         ...
 
+    def monthly_order_counts(self) -> dict[date, int]:
+        """Stored orders (every status) per UTC calendar month of placement, keyed by its first day."""
+        ...
+
     def sources(self) -> list[Source]:
         """The CRM's sources plus `Source <id>` for ids seen on orders only; by id."""
         ...

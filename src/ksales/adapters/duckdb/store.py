@@ -135,6 +135,16 @@ class DuckDbSalesStore:
         )
         return frozenset(row[0] for row in rows)
 
+    def monthly_order_counts(self) -> dict[date, int]:
+        rows = self._read(
+            "counting orders per month",
+            lambda c: c.execute(
+                "SELECT CAST(date_trunc('month', placed_at) AS DATE) AS month, count(*) "
+                "FROM orders GROUP BY month ORDER BY month"
+            ).fetchall(),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
     def sources(self) -> list[Source]:
         # Every report asks for the source names; finding the ids seen only on orders scans every order,
         # so the list is kept until the next write (this process is the store's only writer).

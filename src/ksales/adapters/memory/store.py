@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from ksales.domain.filters import Scope, brand_key
@@ -115,6 +115,14 @@ class InMemorySalesStore:
 
     def order_ids_placed_between(self, start: datetime, end: datetime) -> frozenset[int]:
         return frozenset(o.id for o in self._snapshot() if start <= o.placed_at < end)
+
+    def monthly_order_counts(self) -> dict[date, int]:
+        counts: dict[date, int] = {}
+        for order in self._snapshot():
+            placed = order.placed_at.astimezone(UTC)
+            month = date(placed.year, placed.month, 1)
+            counts[month] = counts.get(month, 0) + 1
+        return dict(sorted(counts.items()))
 
     def sources(self) -> list[Source]:
         known = dict(self._sources)

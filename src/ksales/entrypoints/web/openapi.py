@@ -245,6 +245,8 @@ HEALTH = obj(
         orders=nullable(INT),
         last_sync_at=nullable({"type": "string", "format": "date-time"}),
         last_sync_ok=nullable({"type": "boolean"}),
+        reconciled_at=nullable({"type": "string", "format": "date-time"}),
+        mismatched_months=array(STR),
     ),
 )
 

@@ -1,10 +1,17 @@
 """Copying orders from a Crm into the SalesStore: full syncs by windows, incremental syncs by checkpoint.
 
+Newest window first: a full sync reads from now backwards, so the dashboard shows the recent weeks while
+the older ones load; the whole history (`days=None`, the first sync of an empty store) goes back until
+KeyCRM's `total` for everything older is 0.
+
 Crash safety: a full sync writes each window in one `store.apply` together with its progress
-(`sync.full_progress`: the range start, the end of the last written window, the newest `updated_at` seen).
-A rerun of an interrupted full sync *resumes* after the last written window, provided the interrupted run
-reached at least as far back as the new one asks (an incremental sync without a checkpoint resumes any);
-the checkpoint is only moved when a full sync completes, so an incremental sync never skips unread windows.
+(`sync.full_progress`: how far back it is meant to go, where it began, the start of the oldest written
+window, the newest `updated_at` seen). A rerun of an interrupted full sync *resumes* below the oldest written
+window, provided the interrupted run was meant to reach at least as far back as the new one asks (an
+incremental sync without a checkpoint resumes any). Before that it reads what is new since the interruption
+and re-checks the windows already written for orders deleted meanwhile, so that a resumed run misses no
+deletion. The checkpoint is only moved when a full sync completes, so an incremental sync never skips
+unread windows.
 
 Deletions: a stored order placed in a window that neither query of the window returned is looked up by id
 before it is removed — its placement may have moved to another window, or it shifted between pages.
@@ -15,17 +22,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from attrs import frozen
+from attrs import define, frozen
 
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.search import OrderQuery, QueryKind
 from ksales.ports.clock import Clock
 from ksales.ports.crm import Crm, TimeWindow, WindowField
 from ksales.ports.store import ApplyResult, OrderChanges, SalesStore
+from ksales.services.sync.reconcile import Reconciliation, reconcile_months
+from ksales.services.sync.rereads import SWEEPS, Budget, RereadPlan, Rereads
 from ksales.services.sync_report import SyncReport
 
 log = logging.getLogger(__name__)
@@ -35,6 +45,11 @@ LAST_SYNC_KEY = "sync.last"
 FULL_SYNC_KEY = "sync.last_full_at"
 FULL_PROGRESS_KEY = "sync.full_progress"
 DICTIONARIES_KEY = "sync.dictionaries_at"
+#: When a full sync last read the whole history (absent: the store only ever held the last N days).
+WHOLE_HISTORY_KEY = "sync.whole_history_at"
+REREADS_KEY = "sync.rereads"
+#: `created_between` from here to a window's start counts every older order (SPEC §4).
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 #: Small enough that a window stays far below any page cap; large enough to keep requests few.
 DEFAULT_WINDOW = timedelta(days=7)
@@ -64,15 +79,22 @@ Progress = Callable[[SyncProgress], None] | None
 
 @frozen
 class FullRun:
-    """How far an unfinished full sync got: [start, done) is written; `newest` is the newest updated_at."""
+    """How far an unfinished full sync got: [done, end) is written, down to `start` (None: the whole
+    history) is meant; `newest` is the newest updated_at seen."""
 
-    start: datetime
+    start: datetime | None
     done: datetime
+    end: datetime
     newest: datetime | None = None
 
     def dump(self) -> str:
         return json.dumps(
-            {"start": _iso(self.start), "done": _iso(self.done), "newest": _opt_iso(self.newest)}
+            {
+                "start": _opt_iso(self.start),
+                "done": _iso(self.done),
+                "end": _iso(self.end),
+                "newest": _opt_iso(self.newest),
+            }
         )
 
     @classmethod
@@ -81,21 +103,44 @@ class FullRun:
             return None
         try:
             data = json.loads(raw)
-            newest = data.get("newest")
+            start, newest = data.get("start"), data.get("newest")
             return cls(
-                datetime.fromisoformat(data["start"]),
+                datetime.fromisoformat(start) if start else None,
                 datetime.fromisoformat(data["done"]),
+                datetime.fromisoformat(data["end"]),
                 datetime.fromisoformat(newest) if newest else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("ignoring unreadable full-sync progress %r", raw[:80])
             return None
 
+    def reaches(self, start: datetime | None) -> bool:
+        """Whether this run was meant to go at least as far back as `start`."""
+        return self.start is None or (start is not None and self.start <= start)
+
 
 @frozen
 class _Fetched:
     orders: dict[int, Order]
     skipped_ids: frozenset[int]
+    #: Orders (readable or not) the window's `created_between` returned: placed in the window.
+    placed: int = 0
+
+
+@define
+class _Counter:
+    """Windows done and (estimated) in all, for the progress bar; the newest `updated_at` seen."""
+
+    total: int | None
+    done: int = 0
+    newest: datetime | None = None
+    placed: int = 0
+
+    def estimate(self, remaining: int, placed: int) -> None:
+        """Whole history: the windows still to go, guessed from the orders left and those per window."""
+        self.placed += placed
+        per_window = max(self.placed / max(self.done, 1), 1.0)
+        self.total = self.done + math.ceil(max(remaining, 0) / per_window)
 
 
 def windows(start: datetime, end: datetime, size: timedelta) -> list[TimeWindow]:
@@ -124,14 +169,27 @@ def _newest(current: datetime | None, orders: Iterable[Order]) -> datetime | Non
 
 
 class SyncService:
-    """Keeps the store equal to the CRM. One sync at a time per service."""
+    """Keeps the store equal to the CRM. One sync at a time per service.
 
-    def __init__(self, crm: Crm, store: SalesStore, clock: Clock, window: timedelta = DEFAULT_WINDOW) -> None:
+    With a `budget`, incremental syncs spread their re-reads of recent orders over runs (see `rereads`);
+    without one (tests, tools) each incremental sync re-reads the whole last 30 days.
+    """
+
+    def __init__(
+        self,
+        crm: Crm,
+        store: SalesStore,
+        clock: Clock,
+        window: timedelta = DEFAULT_WINDOW,
+        budget: Budget | None = None,
+    ) -> None:
         self.crm = crm
         self.store = store
         self.clock = clock
         self.window = window
+        self.rereads = None if budget is None else Rereads(budget)
         self._lock = asyncio.Lock()
+        self._partial_history_logged = False
 
     @property
     def running(self) -> bool:
@@ -142,14 +200,23 @@ class SyncService:
         raw = self.store.get_meta(LAST_SYNC_KEY)
         return None if raw is None else SyncReport.load(raw)
 
-    async def full(self, days: int = DEFAULT_DAYS, progress: Progress = None) -> SyncReport:
-        """Dictionaries, then each window of the last `days` days by creation and update; deletions too."""
+    async def full(self, days: int | None = DEFAULT_DAYS, progress: Progress = None) -> SyncReport:
+        """Dictionaries, then each window of the last `days` days (None: the whole history), newest first,
+        by creation and update; deletions too."""
         async with self._lock:
             return await self._recorded("full", lambda report: self._full(days, report, progress))
 
     async def incremental(self, progress: Progress = None) -> SyncReport:
-        """Orders updated since the checkpoint (minus an overlap) plus those created in the last 30 days."""
+        """Orders updated since the checkpoint (minus an overlap) plus re-reads of recent orders.
+
+        Without a checkpoint (an empty store, or an interrupted first sync) this is a full sync of the
+        whole history, and is reported as one.
+        """
         async with self._lock:
+            if self._checkpoint() is None:
+                return await self._recorded(
+                    "full", lambda report: self._full(None, report, progress, resume_any=True)
+                )
             return await self._recorded("incremental", lambda report: self._incremental(report, progress))
 
     async def _recorded(self, mode: str, body: Callable[[SyncReport], Awaitable[None]]) -> SyncReport:
@@ -174,43 +241,118 @@ class SyncService:
             log.exception("could not record the sync status")
 
     async def _full(
-        self, days: int, report: SyncReport, progress: Progress, *, resume_any: bool = False
+        self, days: int | None, report: SyncReport, progress: Progress, *, resume_any: bool = False
     ) -> None:
         now = self._now()
         self._save_dictionaries(await self.crm.dictionaries(), now)
-        start = now - timedelta(days=days)
+        if days is not None and self.store.get_meta(WHOLE_HISTORY_KEY) is None:
+            self._log_partial_history(days)
+        start = None if days is None else now - timedelta(days=days)
+        end = now + CLOCK_SKEW
         run = FullRun.load(self.store.get_meta(FULL_PROGRESS_KEY))
-        begin, newest = start, None
-        if run is not None and (run.start <= start or resume_any):
+        newest: datetime | None = None
+        top = end
+        counter = _Counter(len(windows(start, end, self.window)) if start is not None else None)
+        if run is not None and (resume_any or run.reaches(start)):
             start = run.start if resume_any else start
-            begin, newest = max(run.done, start), run.newest
-            log.info("resuming the interrupted full sync from %s", _iso(begin))
-        parts = windows(begin, now + CLOCK_SKEW, self.window)
-        for index, window in enumerate(parts, start=1):
-            fetched = await self._fetch_window(window, report)
-            vanished = await self._vanished(window, fetched)
-            newest = _newest(newest, fetched.orders.values())
-            meta = {FULL_PROGRESS_KEY: FullRun(start, window.end, newest).dump()}
-            report.count(await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, meta)))
-            if progress:
-                progress(SyncProgress("full", index, len(parts), report.fetched))
-        if begin > start:
-            await self._reread_written(TimeWindow(max(start, now - REFETCH), begin), report)
+            newest = run.newest
+            log.info("resuming the interrupted full sync below %s", _iso(run.done))
+            # What is new since the interruption, then the written windows again for deletions.
+            for window in reversed(windows(run.end, end, self.window)):
+                fetched = await self._fetch_window(window, report)
+                vanished = await self._vanished(window, fetched)
+                newest = _newest(newest, fetched.orders.values())
+                report.count(await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, {})))
+            for window in reversed(windows(run.done, run.end, self.window)):
+                await self._recheck(window, report)
+            top = run.done
+        oldest = await self._read_back(top, start, end, newest, report, progress, counter)
         final = {FULL_PROGRESS_KEY: "", FULL_SYNC_KEY: _iso(now)}
-        checkpoint = self._advance(self._checkpoint(), newest, now)
+        if start is None:
+            final[WHOLE_HISTORY_KEY] = _iso(now)
+            log.info("the whole history is stored, back to %s", _iso(oldest))
+        checkpoint = self._advance(self._checkpoint(), counter.newest, now)
         if checkpoint is not None:
             final[CHECKPOINT_KEY] = _iso(checkpoint)
         self.store.set_meta(final)
 
-    async def _reread_written(self, window: TimeWindow, report: SyncReport) -> None:
-        """After resuming: windows written before the interruption may have changed meanwhile without an
-        `updated_at` bump (KeyCRM's status changes), so their recent part is re-read by creation date,
-        as an incremental sync would. Deletions there wait for the next full sync."""
-        if window.start >= window.end:
-            return
+    async def _read_back(
+        self,
+        top: datetime,
+        start: datetime | None,
+        end: datetime,
+        newest: datetime | None,
+        report: SyncReport,
+        progress: Progress,
+        counter: _Counter,
+    ) -> datetime:
+        """Windows from `top` back to `start` (None: until KeyCRM has nothing older), each written with its
+        progress; the start of the oldest window read."""
+        cursor = top
+        remaining = None if start is not None else await self.crm.count_orders(TimeWindow(EPOCH, cursor))
+        counter.newest = newest
+        while True:
+            if start is not None and cursor <= start:
+                return cursor
+            if remaining is not None and remaining <= 0:
+                remaining = await self.crm.count_orders(TimeWindow(EPOCH, cursor))
+                if remaining == 0:
+                    return cursor
+            low = cursor - self.window if start is None else max(cursor - self.window, start)
+            window = TimeWindow(low, cursor)
+            fetched = await self._fetch_window(window, report)
+            vanished = await self._vanished(window, fetched)
+            counter.newest = _newest(counter.newest, fetched.orders.values())
+            meta = {FULL_PROGRESS_KEY: FullRun(start, low, end, counter.newest).dump()}
+            report.count(await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, meta)))
+            counter.done += 1
+            if remaining is not None:
+                remaining -= fetched.placed
+                counter.estimate(remaining, fetched.placed)
+            if progress:
+                total = max(counter.total or counter.done, counter.done)
+                progress(SyncProgress("full", counter.done, total, report.fetched))
+            cursor = low
+
+    async def _recheck(self, window: TimeWindow, report: SyncReport) -> None:
+        """A window written before an interruption, re-read by placement: changes and deletions since."""
         again = await self._fetch(window, WindowField.CREATED, report)
         report.fetched += len(again.orders)
-        report.count(await self._apply(OrderChanges(tuple(again.orders.values()), frozenset(), {})))
+        fetched = _Fetched(again.orders, again.skipped_ids)
+        vanished = await self._vanished(window, fetched)
+        report.count(await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, {})))
+
+    async def rewrite(self, window: TimeWindow, report: SyncReport) -> tuple[ApplyResult, frozenset[int]]:
+        """Re-read one window like a full sync does (deletions too); what changed, and the ids of the
+        orders the CRM could not give readably (they count as present)."""
+        fetched = await self._fetch_window(window, report)
+        vanished = await self._vanished(window, fetched)
+        result = await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, {}))
+        report.count(result)
+        return result, fetched.skipped_ids
+
+    async def reconcile(self) -> Reconciliation:
+        """Compare the store's monthly order counts with the CRM's and repair the months that differ."""
+        async with self._lock:
+            report = SyncReport("reconciliation")
+            last = self.last_status()
+            bound = self._now()
+            if last is not None and last.finished_at is not None:
+                started = last.finished_at - timedelta(seconds=last.seconds)
+                bound = min(bound, started.astimezone(UTC).replace(microsecond=0))
+            result = await reconcile_months(self, report, bound)
+            if result.mismatched:
+                log.info("%s", result.line())
+            return result
+
+    def _log_partial_history(self, days: int) -> None:
+        if not self._partial_history_logged:
+            self._partial_history_logged = True
+            log.info(
+                "this store holds the last %d days, not the whole history: "
+                "`ksales sync --full --days all` loads the older orders once",
+                days,
+            )
 
     async def _apply(self, changes: OrderChanges) -> ApplyResult:
         """Write in a worker thread so the dashboard keeps answering; shielded so that a cancelled
@@ -220,23 +362,50 @@ class SyncService:
     async def _incremental(self, report: SyncReport, progress: Progress) -> None:
         now = self._now()
         checkpoint = self._checkpoint()
-        if checkpoint is None:  # never completed a full sync (or it was interrupted): do/resume one
-            await self._full(DEFAULT_DAYS, report, progress, resume_any=True)
-            return
+        assert checkpoint is not None
+        requests_before = self.crm.requests
         last = self.store.get_meta(DICTIONARIES_KEY)
         if last is None or now - datetime.fromisoformat(last) >= DICTIONARY_TTL:
             self._save_dictionaries(await self.crm.dictionaries(), now)
         end = now + CLOCK_SKEW
         updated = await self._fetch(TimeWindow(checkpoint - OVERLAP, end), WindowField.UPDATED, report)
-        created = await self._fetch(TimeWindow(now - REFETCH, end), WindowField.CREATED, report)
-        merged = {**created.orders, **updated.orders}
+        if self.rereads is None:
+            created = await self._fetch(TimeWindow(now - REFETCH, end), WindowField.CREATED, report)
+            again, meta = created.orders, dict[str, str]()
+        else:
+            again, meta = await self._spread_rereads(now, end, self.crm.requests - requests_before, report)
+        merged = {**again, **updated.orders}
         report.fetched += len(merged)
         # Only orders found by update time say how far the CRM has been read.
         newest = self._advance(checkpoint, _newest(None, updated.orders.values()), now)
-        meta = {CHECKPOINT_KEY: _iso(newest or checkpoint)}
+        meta[CHECKPOINT_KEY] = _iso(newest or checkpoint)
         report.count(await self._apply(OrderChanges(tuple(merged.values()), frozenset(), meta)))
         if progress:
             progress(SyncProgress("incremental", 1, 1, report.fetched))
+
+    async def _spread_rereads(
+        self, now: datetime, end: datetime, spent: int, report: SyncReport
+    ) -> tuple[dict[int, Order], dict[str, str]]:
+        """This run's chunks of the re-read sweeps, within what the budget leaves."""
+        assert self.rereads is not None
+        plan = RereadPlan.load(self.store.get_meta(REREADS_KEY))
+        self.rereads.charge(plan, spent)
+
+        def count(start: datetime, stop: datetime) -> int:
+            return len(self.store.order_ids_placed_between(start, stop))
+
+        found: dict[int, Order] = {}
+        rates = self.rereads.rates(plan, now, count)
+        for sweep in SWEEPS:
+            chunk = self.rereads.next_chunk(plan, sweep, rates[sweep.name], now, end, count)
+            if chunk is None:
+                continue
+            window, _pages = chunk
+            before = self.crm.requests
+            fetched = await self._fetch(window, WindowField.CREATED, report)
+            self.rereads.spent(plan, sweep, window, self.crm.requests - before, now)
+            found.update(fetched.orders)
+        return found, {REREADS_KEY: plan.dump()}
 
     async def _fetch_window(self, window: TimeWindow, report: SyncReport) -> _Fetched:
         """The window's orders by placement and by update, merged by id (the later read wins)."""
@@ -244,7 +413,11 @@ class SyncService:
         updated = await self._fetch(window, WindowField.UPDATED, report)
         merged = {**created.orders, **updated.orders}
         report.fetched += len(merged)
-        return _Fetched(merged, (created.skipped_ids | updated.skipped_ids) - merged.keys())
+        return _Fetched(
+            merged,
+            (created.skipped_ids | updated.skipped_ids) - merged.keys(),
+            len(created.orders) + len(created.skipped_ids),
+        )
 
     async def _vanished(self, window: TimeWindow, fetched: _Fetched) -> frozenset[int]:
         """Stored orders placed in the window that the CRM no longer has.
@@ -260,7 +433,8 @@ class SyncService:
             return frozenset(missing)
         gone: set[int] = set()
         for order_id in missing:
-            result = await self.crm.search_orders(OrderQuery(QueryKind.ID, str(order_id)), limit=1)
+            query = OrderQuery(QueryKind.ID, str(order_id))
+            result = await self.crm.search_orders(query, limit=1, interactive=False)
             found = next((o for o in result.orders if o.id == order_id), None)
             if found is None:
                 gone.add(order_id)
