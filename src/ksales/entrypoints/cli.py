@@ -96,6 +96,13 @@ def _parser() -> argparse.ArgumentParser:
     token_actions.add_parser("list", help="every token, revoked ones too (never a secret)")
     token_actions.add_parser("revoke", help="refuse the token from now on").add_argument("name")
 
+    doctor = commands.add_parser(
+        "doctor", help="the data-quality report; exit 1 when something needs attention"
+    )
+    doctor.add_argument(
+        "--json", action="store_true", help="print exactly what GET /api/data-quality returns"
+    )
+
     demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
     demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
     demo.add_argument("--seed", type=int, help="seed of the demo shop (default KSALES_DEMO_SEED or 7)")
@@ -511,6 +518,12 @@ def _token(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(container: Container, args: argparse.Namespace) -> int:
+    from ksales.entrypoints.doctor import run
+
+    return run(container, args)
+
+
 COMMANDS = {
     "serve": _serve,
     "sync": _sync,
@@ -520,6 +533,7 @@ COMMANDS = {
     "token": _token,
     "backup": _backup,
     "restore": _restore,
+    "doctor": _doctor,
 }
 
 

@@ -48,6 +48,8 @@ DICTIONARIES_KEY = "sync.dictionaries_at"
 #: When a full sync last read the whole history (absent: the store only ever held the last N days).
 WHOLE_HISTORY_KEY = "sync.whole_history_at"
 REREADS_KEY = "sync.rereads"
+#: The last ten runs' reports, newest first (for `ksales doctor`).
+SYNC_HISTORY_KEY = "sync.history"
 #: `created_between` from here to a window's start counts every older order (SPEC §4).
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -143,6 +145,15 @@ class _Counter:
         self.total = self.done + math.ceil(max(remaining, 0) / per_window)
 
 
+def recent_reports(store: SalesStore) -> list[SyncReport]:
+    """The last runs (up to ten), newest first, as the store kept them."""
+    try:
+        raw = json.loads(store.get_meta(SYNC_HISTORY_KEY) or "[]")
+        return [SyncReport.load(item) for item in raw if isinstance(item, str)]
+    except ValueError:
+        return []
+
+
 def windows(start: datetime, end: datetime, size: timedelta) -> list[TimeWindow]:
     """Consecutive half-open windows covering [start, end)."""
     result = []
@@ -236,7 +247,12 @@ class SyncService:
 
     def _record_status(self, report: SyncReport) -> None:
         try:
-            self.store.set_meta({LAST_SYNC_KEY: report.dump()})
+            try:
+                kept = json.loads(self.store.get_meta(SYNC_HISTORY_KEY) or "[]")
+            except ValueError:
+                kept = []
+            history = [report.dump(), *(k for k in kept if isinstance(k, str))][:10]
+            self.store.set_meta({LAST_SYNC_KEY: report.dump(), SYNC_HISTORY_KEY: json.dumps(history)})
         except Exception:  # never hide the sync's own error behind the store's
             log.exception("could not record the sync status")
 
