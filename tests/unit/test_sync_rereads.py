@@ -58,3 +58,25 @@ async def test_the_whole_history_is_read_newest_window_first_until_keycrm_has_no
     counts = [w for w in crm.asked if isinstance(w, tuple) and w[0] == "count"]
     assert 1 <= len(counts) <= 3  # once at the start, then only when the orders left should be none
     assert store.get_meta(WHOLE_HISTORY_KEY) is not None
+
+
+async def test_a_store_without_the_whole_history_says_how_to_load_it_once(caplog: object) -> None:
+    import logging
+
+    import pytest
+
+    assert isinstance(caplog, pytest.LogCaptureFixture)
+    caplog.set_level(logging.INFO)
+    data = [order(i + 1, NOW - timedelta(days=100 * i, hours=1)) for i in range(5)]
+    crm, store = InMemoryCrm(data, DICTS), InMemorySalesStore()
+    sync = SyncService(crm, store, FixedClock(NOW))
+    await sync.full(days=30)  # an empty store: no advice yet
+    await sync.full(days=30)
+    await sync.full(days=30)
+    advice = [r for r in caplog.records if "--days all" in r.getMessage()]
+    assert len(advice) == 1
+    await sync.full(days=None)
+    assert store.orders == crm.by_id and store.get_meta(WHOLE_HISTORY_KEY) is not None
+    caplog.clear()
+    await SyncService(crm, store, FixedClock(NOW)).full(days=30)
+    assert not [r for r in caplog.records if "--days all" in r.getMessage()]

@@ -261,7 +261,7 @@ class SyncService:
     ) -> None:
         now = self._now()
         self._save_dictionaries(await self.crm.dictionaries(), now)
-        if days is not None and self.store.get_meta(WHOLE_HISTORY_KEY) is None:
+        if days is not None and self.store.get_meta(WHOLE_HISTORY_KEY) is None and self.store.order_count():
             self._log_partial_history(days)
         start = None if days is None else now - timedelta(days=days)
         end = now + CLOCK_SKEW
