@@ -172,7 +172,13 @@ def test_category_drill_down_and_lookups(client: TestClient) -> None:
 def test_health_counts_every_stored_order(client: TestClient) -> None:
     body = get(client, "/api/health")
     assert body["status"] == "ok"
-    assert body["store"] == {"orders": 8, "last_sync_at": None, "last_sync_ok": None}
+    assert body["store"] == {
+        "orders": 8,
+        "last_sync_at": None,
+        "last_sync_ok": None,
+        "reconciled_at": None,
+        "mismatched_months": [],
+    }
     assert body["version"]
     assert body["uptime_s"] >= 0
 

@@ -91,6 +91,8 @@ class FakeKeyCrm:
         self.outage = Fault(503)
         self.overrides: dict[int, dict[str, Any]] = {}  # raw fields laid over an order's rendering
         self.received = 0
+        self._version = 0  # bumped on every change of the orders (see `_orders`' cache)
+        self._found: dict[tuple[tuple[str, str], ...], tuple[dict[int, Order], int, list[Order]]] = {}
         self.rejected_429 = 0
         self.paths: list[str] = []
         self.arrivals: deque[float] = deque()
@@ -120,6 +122,7 @@ class FakeKeyCrm:
         with self.lock:
             self.dictionaries = dictionaries
             self.orders = {o.id: o for o in orders}
+            self._version += 1
             self.faults, self.received, self.rejected_429, self.paths = {}, 0, 0, []
             self.overrides = {}
             self.arrivals.clear()
@@ -138,15 +141,18 @@ class FakeKeyCrm:
     def put(self, order: Order) -> None:
         with self.lock:
             self.orders[order.id] = order
+            self._version += 1
 
     def delete(self, order_id: int) -> None:
         with self.lock:
             self.orders.pop(order_id, None)
+            self._version += 1
 
     def corrupt(self, order_id: int, **fields: Any) -> None:
         """Serve these raw field values in the order's JSON (to make it unreadable)."""
         with self.lock:
             self.overrides[order_id] = fields
+            self._version += 1
 
     def _render(self, order: Order, includes: set[str], statuses: dict[int, Status]) -> dict[str, Any]:
         return {**render_order(order, includes, statuses), **self.overrides.get(order.id, {})}
@@ -198,7 +204,14 @@ class FakeKeyCrm:
             return JSONResponse({"message": "fault"}, fault.status, headers=headers)
         return None
 
-    def _page(self, request: Request, path: str, records: list[dict[str, Any]]) -> Response:
+    def _page(
+        self,
+        request: Request,
+        path: str,
+        records: list[Any],
+        render: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> Response:
+        """One page of `records` (rendered by `render`, only those on the page, when given)."""
         try:
             limit = min(max(int(request.query_params.get("limit", 15)), 1), 50)
             page = max(int(request.query_params.get("page", 1)), 1)
@@ -211,7 +224,7 @@ class FakeKeyCrm:
                 "total": len(records),
                 "current_page": page,
                 "per_page": limit,
-                "data": records[(page - 1) * limit : page * limit],
+                "data": [render(r) if render else r for r in records[(page - 1) * limit : page * limit]],
                 "first_page_url": f"{url}1",
                 "last_page_url": f"{url}{last}",
                 "next_page_url": f"{url}{page + 1}" if page < last else None,
@@ -285,11 +298,18 @@ class FakeKeyCrm:
             tests.append(lambda o: o.buyer is not None and re.sub(r"\D", "", o.buyer.phone or "") == digits)
         if (email := params.get("filter[buyer_email]")) is not None:
             tests.append(lambda o: o.buyer is not None and (o.buyer.email or "").lower() == email.lower())
+        # The pages of one query are asked one after another: filter once per query and version of the data.
+        key = tuple(sorted((k, v) for k, v in params.items() if k.startswith("filter[") or k == "sort"))
         with self.lock:
-            found = [o for o in self.orders.values() if all(t(o) for t in tests)]
+            cached = self._found.get(key)
+            if cached is None or cached[0] is not self.orders or cached[1] != self._version:
+                found = [o for o in self.orders.values() if all(t(o) for t in tests)]
+                found.sort(key=lambda o: o.id, reverse=params.get("sort") == "-id")
+                self._found = {key: (self.orders, self._version, found)}
+            else:
+                found = cached[2]
             statuses = {s.id: s for s in self.dictionaries.statuses}
-        found.sort(key=lambda o: o.id, reverse=params.get("sort") == "-id")
-        return self._page(request, "order", [self._render(o, includes, statuses) for o in found])
+        return self._page(request, "order", found, lambda o: self._render(o, includes, statuses))
 
 
 # --- serving ------------------------------------------------------------------------------------

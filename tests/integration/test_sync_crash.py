@@ -96,9 +96,9 @@ async def test_a_crashed_full_sync_resumes_where_it_stopped(server: FakeKeyCrm) 
         assert_equal(store, server)
         assert store.get_meta(FULL_PROGRESS_KEY) == ""
         windows = -(-(DAYS * 86400 + 3600) // (7 * 86400))
-        # Dictionaries, both queries of each unwritten window, then one page re-reading the written
-        # windows' last 30 days by creation date (status changes that did not bump updated_at).
-        assert resumed == 6 + 2 * (windows - 3) + 1
+        # Dictionaries, one page re-checking each written window by creation date (deletions and
+        # status changes since the crash), then both queries of each unwritten window.
+        assert resumed == 6 + 3 + 2 * (windows - 3)
         assert_idle(await SyncService(crm, store, clock, window=WEEK).full(days=DAYS))
     finally:
         await crm.aclose()

@@ -98,12 +98,20 @@ def test_full_sync_covers_ksales_full_sync_days_by_default(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("KSALES_FULL_SYNC_DAYS", "2")
+    assert cli.main(["sync", "--full", "--days", "2"]) == 0  # an empty store: the whole history anyway
+    first = capsys.readouterr().out
     assert cli.main(["sync", "--full"]) == 0
     by_default = fetched(capsys.readouterr().out)
+    assert fetched(first) > by_default and "reconciliation: 26 months checked, 0 disagreed" in first
     assert cli.main(["sync", "--full", "--days", "2"]) == 0
     assert fetched(capsys.readouterr().out) == by_default > 0
     assert cli.main(["sync", "--full", "--days", "6"]) == 0
     assert fetched(capsys.readouterr().out) > by_default
+
+
+def test_sync_days_must_be_a_number_or_all(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["sync", "--full", "--days", "soon"]) != 0
+    assert "--days" in capsys.readouterr().err and not (data_dir / "analytics.duckdb").exists()
 
 
 def test_cli_errors_in_ukrainian(

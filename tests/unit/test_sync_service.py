@@ -51,6 +51,8 @@ def _line(what: Asked) -> str:
     if isinstance(what, OrderQuery):
         return f"search {what.value}"
     if isinstance(what, tuple):
+        if what[0] == "count":
+            return f"count {what[1].start:%m-%d}"
         window, by = what
         return f"{by.value} {window.start:%m-%d}"
     return what
@@ -117,17 +119,39 @@ async def test_a_cancelled_run_is_recorded_as_failed() -> None:
     assert status is not None and not status.ok and status.error == "CancelledError"
 
 
-async def test_a_rerun_resumes_after_the_last_written_window() -> None:
+async def test_a_rerun_resumes_below_the_oldest_written_window() -> None:
     crm, store = shop_crm(shop(), fail_at=6), InMemorySalesStore()
     sync = SyncService(crm, store, FixedClock(NOW))
     with pytest.raises(CrmUnavailable):
-        await sync.full(days=30)  # dictionaries, window 1 (2 requests), window 2 (2), then dies
+        await sync.full(days=30)  # dictionaries, the newest window (2 requests), the next (2), then dies
     run = FullRun.load(store.get_meta(FULL_PROGRESS_KEY))
-    assert run is not None and run.done == NOW - timedelta(days=16)
+    assert run is not None and run.done == NOW + timedelta(hours=1) - timedelta(days=14)
     crm.asked.clear()
     await sync.full(days=30)
-    assert calls(crm)[:3] == ["dictionaries", "created 02-13", "updated 02-13"]
+    # The written windows are re-checked by placement (for deletions), then the older ones are read.
+    assert calls(crm)[:5] == [
+        "dictionaries",
+        "created 02-22",
+        "created 02-15",
+        "created 02-08",
+        "updated 02-08",
+    ]
     assert store.orders == crm.by_id
+
+
+async def test_a_resumed_full_sync_misses_no_deletion_in_the_windows_written_before() -> None:
+    data = shop()
+    crm, store = shop_crm(data, fail_at=6), InMemorySalesStore()
+    sync = SyncService(crm, store, FixedClock(NOW))
+    with pytest.raises(CrmUnavailable):
+        await sync.full(days=30)
+    run = FullRun.load(store.get_meta(FULL_PROGRESS_KEY))
+    assert run is not None
+    gone = next(i for i, o in sorted(store.orders.items()) if o.placed_at >= run.done)
+    del crm.by_id[gone]
+    report = await sync.full(days=30)
+    assert report.ok and gone not in store.orders and store.orders == crm.by_id
+    assert store.get_meta(FULL_PROGRESS_KEY) == "" and store.get_meta(FULL_SYNC_KEY) is not None
 
 
 async def test_a_longer_full_sync_than_the_interrupted_one_starts_afresh() -> None:
@@ -137,7 +161,7 @@ async def test_a_longer_full_sync_than_the_interrupted_one_starts_afresh() -> No
         await sync.full(days=30)
     crm.asked.clear()
     await sync.full(days=60)
-    assert calls(crm)[:2] == ["dictionaries", "created 12-31"]
+    assert calls(crm)[:3] == ["dictionaries", "created 02-22", "updated 02-22"]
 
 
 async def test_incremental_rereads_the_dictionaries_only_when_stale() -> None:

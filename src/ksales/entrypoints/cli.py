@@ -54,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sync = commands.add_parser("sync", help="sync orders from KeyCRM (or the demo shop) once and exit")
     sync.add_argument("--full", action="store_true", help="re-read every window of the last N days")
-    sync.add_argument("--days", type=int, help="days a full sync covers (default KSALES_FULL_SYNC_DAYS)")
+    sync.add_argument(
+        "--days", type=_days, help="days a full sync covers, or `all` (default KSALES_FULL_SYNC_DAYS)"
+    )
+    sync.add_argument("--reconcile", action="store_true", help="compare the store with KeyCRM month by month")
     sync.add_argument("--stocks", action="store_true", help="take today's stock snapshot now (no order sync)")
 
     commands.add_parser("bot", help="run the Telegram bot with background sync, without the dashboard")
@@ -92,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
     token_actions.add_parser("create", help="a new token; its secret is shown once").add_argument("name")
     token_actions.add_parser("list", help="every token, revoked ones too (never a secret)")
     token_actions.add_parser("revoke", help="refuse the token from now on").add_argument("name")
+
+    doctor = commands.add_parser(
+        "doctor", help="the data-quality report; exit 1 when something needs attention"
+    )
+    doctor.add_argument(
+        "--json", action="store_true", help="print exactly what GET /api/data-quality returns"
+    )
 
     demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
     demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
@@ -219,18 +229,31 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
+def _days(value: str) -> int | str:
+    """`--days N` or `--days all` (checked in `_sync`, so that a bad value is one clear line)."""
+    return "all" if value.strip().lower() == "all" else int(value) if value.strip().isdigit() else value
+
+
 def _sync(container: Container, args: argparse.Namespace) -> int:
     if args.stocks:
         return _sync_stocks(container)
-    days = container.settings().full_sync_days if args.days is None else args.days
-    if days < 1:
-        raise ConfigError("--days", "must be at least 1")
+    days: int | str | None = container.settings().full_sync_days if args.days is None else args.days
+    if days == "all":
+        days = None
+    elif not isinstance(days, int) or days < 1:
+        raise ConfigError("--days", "must be a number of days (at least 1) or `all`")
     sync = container.sync()
+    if sync.store.order_count() == 0:
+        days = None  # the first sync into an empty store reads the whole history
 
     async def run() -> str:
         try:
             bar = _ProgressBar()
+            if args.reconcile:
+                return (await sync.reconcile()).line()
             report = await (sync.full(days, progress=bar) if args.full else sync.incremental(progress=bar))
+            if report.mode == "full":  # every full sync ends with a reconciliation (SPEC §4)
+                return f"{report.line()}\n{(await sync.reconcile()).line()}"
             return report.line()
         finally:
             await sync.crm.aclose()
@@ -265,7 +288,7 @@ def _demo(container: Container, args: argparse.Namespace) -> int:
     # Built beside the current store and swapped in at the end: a crash leaves the old one in place.
     with rebuilt_store(settings.store_path, settings.rules) as store:
         sync = container.sync_into(crm=crm, store=store)
-        report = run_until_stopped(sync.full(HISTORY_DAYS, progress=_ProgressBar()))
+        report = run_until_stopped(sync.full(None, progress=_ProgressBar()))
         orders = store.order_count()
     print(report.line())
     t = container.catalog().translator(settings.language)
@@ -495,6 +518,12 @@ def _token(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(container: Container, args: argparse.Namespace) -> int:
+    from ksales.entrypoints.doctor import run
+
+    return run(container, args)
+
+
 COMMANDS = {
     "serve": _serve,
     "sync": _sync,
@@ -504,6 +533,7 @@ COMMANDS = {
     "token": _token,
     "backup": _backup,
     "restore": _restore,
+    "doctor": _doctor,
 }
 
 

@@ -27,6 +27,7 @@ from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
 from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import SyncService
+from ksales.services.sync.rereads import Budget
 from ksales.services.tokens import TokenService, new_secret
 
 if TYPE_CHECKING:
@@ -191,7 +192,18 @@ class Container(containers.DeclarativeContainer):
     analytics = providers.Factory(
         AnalyticsService, store=sales_store, rules=rules, milestones=milestones, clock=clock
     )
-    sync = providers.Singleton(SyncService, crm=crm, store=sales_store, clock=clock)
+    sync = providers.Singleton(
+        SyncService,
+        crm=crm,
+        store=sales_store,
+        clock=clock,
+        budget=providers.Factory(
+            Budget.share,
+            rate_limit=settings.provided.keycrm_rate_limit,
+            percent=settings.provided.sync_budget_pct,
+            interval_seconds=settings.provided.sync_interval,
+        ),
+    )
     stock_snapshots = providers.Singleton(
         StockSnapshots,
         crm=crm,

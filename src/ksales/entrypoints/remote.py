@@ -232,6 +232,11 @@ class RemoteAnalytics:
     def expense_types(self) -> list[ExpenseType]:
         return self._read(list[ExpenseType], self._get("/api/expense-types"))
 
+    def data_quality(self) -> dict[str, Any]:
+        """The owner's `GET /api/data-quality` (the `ksales doctor` report)."""
+        body: dict[str, Any] = self._get("/api/data-quality")
+        return body
+
     def order_count(self) -> int:
         """Every stored order, canceled ones too (`/api/health`)."""
         orders = self._get("/api/health")["store"]["orders"]

@@ -11,15 +11,16 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Coroutine, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ksales.adapters.system.owner import advertised
 from ksales.domain.errors import KsalesError
 from ksales.domain.schedule import full_sync_due
-from ksales.services.health import STOCKS, SYNC, Backoff, Health
+from ksales.services.health import RECONCILIATION, STOCKS, SYNC, Backoff, Health
 from ksales.services.stocks import StockSnapshots
-from ksales.services.sync import FULL_SYNC_KEY, SyncProgress, SyncService
+from ksales.services.sync import CHECKPOINT_KEY, FULL_SYNC_KEY, SyncProgress, SyncService
+from ksales.services.sync.reconcile import RECONCILIATION_KEY, Reconciliation
 
 if TYPE_CHECKING:
     from ksales.entrypoints.container import Container
@@ -62,18 +63,48 @@ async def sync_once(sync: SyncService, health: Health, full_days: int) -> None:
         last_full = sync.store.get_meta(FULL_SYNC_KEY)
         since = None if last_full is None else datetime.fromisoformat(last_full)
         if full_sync_due(since, sync.clock.now()):
-            return await sync.full(full_days, progress=log_progress)
-        return await sync.incremental()
+            report = await sync.full(full_days, progress=log_progress)
+            await reconcile_once(sync, health)
+            return report
+        report = await sync.incremental()
+        if report.mode == "full":  # the first sync of an empty store
+            await reconcile_once(sync, health)
+        return report
 
     await _reported(health, work(), "the sync failed; the next run will retry")
 
 
-async def sync_full_history(sync: SyncService, health: Health, days: int) -> None:
-    await _reported(
-        health,
-        sync.full(days, progress=log_progress),
-        "loading the history failed; the next full sync will retry",
-    )
+async def sync_full_history(sync: SyncService, health: Health, days: int | None) -> None:
+    async def work() -> Any:
+        report = await sync.full(days, progress=log_progress)
+        await reconcile_once(sync, health)
+        return report
+
+    await _reported(health, work(), "loading the history failed; the next full sync will retry")
+
+
+async def reconcile_once(sync: SyncService, health: Health) -> None:
+    """Compare the store with the CRM month by month (and repair); never raises."""
+    try:
+        result = await sync.reconcile()
+    except KsalesError as error:
+        health.down(RECONCILIATION, f"the reconciliation failed; it runs again tomorrow: {error}")
+    except Exception as error:
+        log.exception("the reconciliation failed")
+        health.down(RECONCILIATION, f"the reconciliation failed: {type(error).__name__}")
+    else:
+        log.info("%s", result.line())
+        health.up(RECONCILIATION)
+
+
+async def reconcile_loop(sync: SyncService, health: Health, every: timedelta = timedelta(days=1)) -> None:
+    """Once a day while serving, on a clock of its own (also with KSALES_SYNC_INTERVAL=0)."""
+    while True:
+        last = Reconciliation.load(sync.store.get_meta(RECONCILIATION_KEY))
+        due = sync.clock.now() if last is None else last.at + every
+        await asyncio.sleep(max((due - sync.clock.now()).total_seconds(), 60.0))
+        if sync.store.order_count() and sync.store.get_meta(CHECKPOINT_KEY):
+            await reconcile_once(sync, health)
 
 
 async def sync_loop(sync: SyncService, health: Health, interval: float, full_days: int) -> None:
@@ -165,20 +196,19 @@ async def background(
         stack.push_async_callback(_cancel, tasks)
         if sync.store.order_count() == 0:
             if settings.demo_mode:
-                from ksales.adapters.demo.crm import HISTORY_DAYS
-
                 # The recent weeks first, so that the dashboard opens populated within seconds;
-                # the rest of the two years follows in the background.
+                # the whole history follows in the background (newest first), as `ksales sync` reads it.
                 log.info("empty store: loading the demo shop (no KEYCRM_API_KEY set)")
                 await sync_once(sync, health, RECENT_DAYS_FIRST)
-                tasks.append(asyncio.create_task(sync_full_history(sync, health, HISTORY_DAYS)))
+                tasks.append(asyncio.create_task(sync_full_history(sync, health, None)))
             else:
-                log.info("empty store: starting a full sync from KeyCRM in the background")
-                tasks.append(asyncio.create_task(sync_once(sync, health, settings.full_sync_days)))
+                log.info("empty store: a full sync of the whole history from KeyCRM, newest first")
+                tasks.append(asyncio.create_task(sync_full_history(sync, health, None)))
         snapshots = stock_snapshot_loop(
             container.stock_snapshots(), health, container.stock_check_every(), container.stock_backoff()
         )
         tasks.append(asyncio.create_task(snapshots))
+        tasks.append(asyncio.create_task(reconcile_loop(sync, health)))
         if settings.sync_interval > 0:
             loop = sync_loop(sync, health, settings.sync_interval, settings.full_sync_days)
             tasks.append(asyncio.create_task(loop))

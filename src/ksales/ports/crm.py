@@ -98,8 +98,18 @@ class Crm(Protocol):
         """Every order whose `by` timestamp falls in the window, page by page."""
         ...
 
-    async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
-        """Live lookup by order id, buyer phone or e-mail; newest first, at most `limit`."""
+    async def search_orders(
+        self, query: OrderQuery, limit: int = 5, *, interactive: bool = True
+    ) -> SearchResult:
+        """Live lookup by order id, buyer phone or e-mail; newest first, at most `limit`.
+
+        An interactive lookup (the bot's `/search`) goes ahead of queued sync requests; the sync's own
+        lookups pass `interactive=False`.
+        """
+        ...
+
+    async def count_orders(self, window: TimeWindow) -> int:
+        """How many orders were placed in the window (`created_between`), by one `limit=1` request."""
         ...
 
     def stocks(self) -> AsyncIterator[StockPage]:

@@ -12,6 +12,7 @@ from attrs import field, frozen
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
+from ksales.domain.quality import DataQualityCounts
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     BrandBreakdown,
@@ -78,6 +79,15 @@ class SalesStore(Protocol):
 
     def order_ids_placed_between(self, start: datetime, end: datetime) -> frozenset[int]:
         """Ids of stored orders whose placement time (ordered_at, else created_at) is in [start, end)."""
+        ...
+
+    def monthly_order_counts(self) -> dict[date, int]:
+        """Stored orders (every status) per UTC calendar month of placement, keyed by its first day."""
+        ...
+
+    def data_quality(self) -> DataQualityCounts:
+        """Orders without lines, lines without a product or a purchase price, ids missing from the
+        dictionaries (each id list sorted)."""
         ...
 
     def sources(self) -> list[Source]:

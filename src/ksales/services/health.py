@@ -19,6 +19,7 @@ TELEGRAM = "telegram"
 KEYCRM = "keycrm"
 SYNC = "sync"
 STOCKS = "stocks"
+RECONCILIATION = "reconciliation"
 
 
 @define(eq=False)

@@ -112,7 +112,20 @@ class DemoCrm:
                 await asyncio.sleep(0)
             yield OrderPage(tuple(matching[offset : offset + PAGE_SIZE]))
 
-    async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
+    async def count_orders(self, window: TimeWindow) -> int:
+        self._requests += 1
+        first = max(window.start.astimezone(self.timezone).date() - timedelta(days=1), self.first_day)
+        last = min(window.end.astimezone(self.timezone).date() + timedelta(days=1), self._today())
+        count, day = 0, first
+        while day <= last:
+            await asyncio.sleep(0)
+            count += sum(1 for o in self.day_orders(day) if window.start <= o.placed_at < window.end)
+            day += timedelta(days=1)
+        return count
+
+    async def search_orders(
+        self, query: OrderQuery, limit: int = 5, *, interactive: bool = True
+    ) -> SearchResult:
         self._requests += 1
         if query.kind is QueryKind.ID:
             order_id = int(query.value)

@@ -24,6 +24,7 @@ from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, Segment
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
+from ksales.domain.quality import DataQualityCounts
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     BrandBreakdown,
@@ -136,6 +137,52 @@ class DuckDbSalesStore:
             ).fetchall(),
         )
         return frozenset(row[0] for row in rows)
+
+    def monthly_order_counts(self) -> dict[date, int]:
+        rows = self._read(
+            "counting orders per month",
+            lambda c: c.execute(
+                "SELECT CAST(date_trunc('month', placed_at) AS DATE) AS month, count(*) "
+                "FROM orders GROUP BY month ORDER BY month"
+            ).fetchall(),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+    def data_quality(self) -> DataQualityCounts:
+        def read(c: Cursor) -> DataQualityCounts:
+            bare, bare_total = c.execute(
+                "SELECT count(*), coalesce(sum(grand_total), 0) FROM orders o WHERE grand_total <> 0 "
+                "AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)"
+            ).fetchone() or (0, 0)
+            lines, no_product, no_price = c.execute(
+                "SELECT count(*), count(*) FILTER (WHERE product_id IS NULL), "
+                "count(*) FILTER (WHERE purchased_price IS NULL) FROM order_lines"
+            ).fetchone() or (0, 0, 0)
+
+            def ids(sql: str) -> tuple[int, ...]:
+                return tuple(int(row[0]) for row in c.execute(sql).fetchall())
+
+            return DataQualityCounts(
+                int(bare),
+                Decimal(bare_total),
+                int(lines),
+                int(no_product),
+                int(no_price),
+                ids(
+                    "SELECT DISTINCT product_id FROM order_lines WHERE product_id IS NOT NULL "
+                    "AND product_id NOT IN (SELECT id FROM products) ORDER BY 1"
+                ),
+                ids(
+                    "SELECT DISTINCT source_id FROM orders "
+                    "WHERE source_id NOT IN (SELECT id FROM sources) ORDER BY 1"
+                ),
+                ids(
+                    "SELECT DISTINCT status_id FROM orders WHERE status_id IS NOT NULL "
+                    "AND status_id NOT IN (SELECT id FROM statuses) ORDER BY 1"
+                ),
+            )
+
+        return self._read("checking data quality", read)
 
     def sources(self) -> list[Source]:
         # Every report asks for the source names; finding the ids seen only on orders scans every order,

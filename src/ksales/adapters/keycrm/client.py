@@ -25,7 +25,7 @@ from ksales.adapters.keycrm.mapping import (
     status_from_keycrm,
     stock_page_from_keycrm,
 )
-from ksales.domain.errors import CrmRejected
+from ksales.domain.errors import CrmRejected, CrmUnavailable
 from ksales.domain.model import Dictionaries, Status
 from ksales.domain.search import OrderQuery, QueryKind
 from ksales.ports.crm import OfferPage, OrderPage, SearchResult, StockPage, TimeWindow, WindowField
@@ -77,7 +77,11 @@ class KeyCrmClient:
         status: StatusBoard | None = None,
     ) -> None:
         self.brand_field = brand_field
-        self.limiter = SlidingWindowLimiter(rate_limit, rate_window, clock=clock, sleep=sleep)
+        # A tenth of the limit is kept for interactive requests (the bot's /search), so that a sync with
+        # a backlog never makes a person wait for a minute's worth of queued pages.
+        self.limiter = SlidingWindowLimiter(
+            rate_limit, rate_window, clock=clock, sleep=sleep, reserve=rate_limit // 10
+        )
         self._http = KeyCrmHttp(
             base_url,
             api_key,
@@ -126,13 +130,31 @@ class KeyCrmClient:
         async for data in self._http.pages("order", params, f"GET /order ({by.value}_between {between})"):
             yield page_from_keycrm(data, statuses)
 
-    async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
+    async def count_orders(self, window: TimeWindow) -> int:
+        """KeyCRM's `total` for the window's `created_between`, read from a one-order page."""
+        between = keycrm_between(window)
+        if between is None:
+            return 0
+        params: dict[str, str | int] = {"filter[created_between]": between, "limit": 1, "page": 1}
+        body = await self._http.get("order", params, f"GET /order (count, created_between {between})")
+        total = body.get("total") if isinstance(body, Mapping) else None
+        if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+            raise CrmUnavailable(f"KeyCRM answered a count of orders ({between}) without a total")
+        return total
+
+    async def search_orders(
+        self, query: OrderQuery, limit: int = 5, *, interactive: bool = True
+    ) -> SearchResult:
         """By id (`GET /order/{id}`, 404 → nothing), buyer phone or e-mail; newest first."""
         statuses = await self._status_index()
         if query.kind is QueryKind.ID:
             order_id = int(query.value)
             body = await self._http.get(
-                f"order/{order_id}", {"include": ORDER_INCLUDES}, f"GET /order/{order_id}", missing_ok=True
+                f"order/{order_id}",
+                {"include": ORDER_INCLUDES},
+                f"GET /order/{order_id}",
+                missing_ok=True,
+                interactive=interactive,
             )
             if not isinstance(body, Mapping):
                 return SearchResult((), 0)
@@ -150,7 +172,7 @@ class KeyCrmClient:
             "limit": min(max(limit, 1), PAGE_SIZE),
             "page": 1,
         }
-        body = await self._http.get("order", params, f"GET /order (search by {key})")
+        body = await self._http.get("order", params, f"GET /order (search by {key})", interactive=interactive)
         data = body.get("data") if isinstance(body, Mapping) else None
         page = page_from_keycrm(data if isinstance(data, list) else [], statuses)
         orders = sorted(page.orders, key=lambda o: (o.placed_at, o.id), reverse=True)[: max(limit, 0)]

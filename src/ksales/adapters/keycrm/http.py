@@ -71,12 +71,17 @@ class KeyCrmHttp:
         else:
             self._status.down(KEYCRM, problem)
 
-    async def get(self, path: str, params: Params, what: str, *, missing_ok: bool = False) -> Any:
-        """The decoded JSON body; None for a 404 when `missing_ok`. Raises CrmUnavailable/CrmRejected."""
+    async def get(
+        self, path: str, params: Params, what: str, *, missing_ok: bool = False, interactive: bool = False
+    ) -> Any:
+        """The decoded JSON body; None for a 404 when `missing_ok`. Raises CrmUnavailable/CrmRejected.
+
+        `interactive`: a person waits for it (a search): it goes ahead of queued requests, or fails fast.
+        """
         problem = "no attempt made"
         for attempt in range(1, self.max_attempts + 1):
             retry_after: float | None = None
-            async with self._limiter.slot():
+            async with self._limiter.slot(interactive=interactive):
                 self.requests += 1
                 try:
                     response = await self._client.get(path, params=params)

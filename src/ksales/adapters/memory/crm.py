@@ -26,7 +26,12 @@ from ksales.ports.crm import (
 PAGE_SIZE = 50
 
 #: What one call asked for: the dictionaries, the orders of a window, or a search.
-Asked: TypeAlias = Literal["dictionaries", "stocks", "offers"] | tuple[TimeWindow, WindowField] | OrderQuery
+Asked: TypeAlias = (
+    Literal["dictionaries", "stocks", "offers"]
+    | tuple[TimeWindow, WindowField]
+    | tuple[Literal["count"], TimeWindow]
+    | OrderQuery
+)
 
 
 class InMemoryCrm:
@@ -73,7 +78,9 @@ class InMemoryCrm:
                 self._request()
             yield self._page(matching[offset : offset + self.page_size])
 
-    async def search_orders(self, query: OrderQuery, limit: int = 5) -> SearchResult:
+    async def search_orders(
+        self, query: OrderQuery, limit: int = 5, *, interactive: bool = True
+    ) -> SearchResult:
         """The readable orders matching the query, newest placement first; `total` counts them all."""
         self._ask(query)
         found = sorted(
@@ -82,6 +89,11 @@ class InMemoryCrm:
             reverse=True,
         )
         return SearchResult(tuple(found[: max(limit, 0)]), len(found))
+
+    async def count_orders(self, window: TimeWindow) -> int:
+        """Orders placed in the window, unreadable ones too (the CRM's `total` counts every record)."""
+        self._ask(("count", window))
+        return sum(1 for o in self.by_id.values() if _in(window, o.placed_at))
 
     async def stocks(self) -> AsyncIterator[StockPage]:
         """The stock by offer id, without its product, `page_size` offers to a page."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from ksales.adapters.memory import customers
@@ -25,6 +25,7 @@ from ksales.domain.model import (
     Source,
     Status,
 )
+from ksales.domain.quality import DataQualityCounts
 from ksales.domain.ranking import RankBy, rank_products
 from ksales.domain.results import (
     BrandBreakdown,
@@ -118,6 +119,33 @@ class InMemorySalesStore:
 
     def order_ids_placed_between(self, start: datetime, end: datetime) -> frozenset[int]:
         return frozenset(o.id for o in self._snapshot() if start <= o.placed_at < end)
+
+    def monthly_order_counts(self) -> dict[date, int]:
+        counts: dict[date, int] = {}
+        for order in self._snapshot():
+            placed = order.placed_at.astimezone(UTC)
+            month = date(placed.year, placed.month, 1)
+            counts[month] = counts.get(month, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def data_quality(self) -> DataQualityCounts:
+        orders = self._snapshot()
+        bare = [o for o in orders if not o.lines and o.grand_total != 0]
+        lines = [line for o in orders for line in o.lines]
+        return DataQualityCounts(
+            orders_without_lines=len(bare),
+            orders_without_lines_total=sum((o.grand_total for o in bare), Decimal(0)),
+            lines=len(lines),
+            lines_without_product=sum(1 for line in lines if line.product_id is None),
+            lines_without_purchase_price=sum(1 for line in lines if line.purchased_price is None),
+            unknown_products=tuple(
+                sorted({ln.product_id for ln in lines if ln.product_id is not None} - self._products.keys())
+            ),
+            unknown_sources=tuple(sorted({o.source_id for o in orders} - self._sources.keys())),
+            unknown_statuses=tuple(
+                sorted({o.status_id for o in orders if o.status_id is not None} - self._statuses.keys())
+            ),
+        )
 
     def sources(self) -> list[Source]:
         known = dict(self._sources)

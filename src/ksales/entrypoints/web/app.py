@@ -21,7 +21,7 @@ from ksales.domain.errors import InvalidParameter, NotFound, StoreError
 from ksales.entrypoints import runtime
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Settings
-from ksales.entrypoints.web import api, lookups, openapi, pages
+from ksales.entrypoints.web import api, lookups, openapi, pages, quality
 from ksales.entrypoints.web.middleware import (
     AcceptEncodingMiddleware,
     LoginGateMiddleware,
@@ -104,6 +104,7 @@ def create_app(container: Container, *, background: bool = True, address: str | 
         *pages.routes,
         *api.routes,
         *lookups.routes,
+        *quality.routes,
         *openapi.routes,
         # The page's ES modules import each other by relative URL, which drops a `?v=` query: under a
         # versioned path a release never mixes its modules with older ones from an immutable cache.

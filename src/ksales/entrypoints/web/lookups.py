@@ -20,6 +20,7 @@ from ksales.entrypoints.web.query import first_values
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import SYNC, Health
 from ksales.services.sync import SyncService
+from ksales.services.sync.reconcile import RECONCILIATION_KEY, Reconciliation
 
 log = logging.getLogger(__name__)
 
@@ -89,15 +90,28 @@ def health(request: Request) -> JSONResponse:
     sync: SyncService = request.state.sync
     board: Health = request.state.health
     started: float = request.state.started
-    store: dict[str, object] = {"orders": None, "last_sync_at": None, "last_sync_ok": None}
+    store: dict[str, object] = {
+        "orders": None,
+        "last_sync_at": None,
+        "last_sync_ok": None,
+        "reconciled_at": None,
+        "mismatched_months": [],
+    }
     reasons = board.reasons()
     try:
         store["orders"] = sync.store.order_count()
         last = sync.last_status()
+        reconciled = Reconciliation.load(sync.store.get_meta(RECONCILIATION_KEY))
     except (KsalesError, ValueError, TypeError, KeyError) as error:
         log.warning("health check: the store did not answer: %s", error)
         reasons.append("store: the sales store does not answer")
-        last = None
+        last, reconciled = None, None
+    if reconciled is not None:
+        store["reconciled_at"] = reconciled.at.isoformat()
+        store["mismatched_months"] = reconciled.unrepaired
+        if reconciled.unrepaired:
+            months = ", ".join(reconciled.unrepaired)
+            reasons.append(f"reconciliation: months that disagree with KeyCRM after a re-read: {months}")
     if last is not None:
         store["last_sync_at"] = last.finished_at.isoformat() if last.finished_at else None
         store["last_sync_ok"] = last.ok

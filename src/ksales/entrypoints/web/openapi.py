@@ -301,6 +301,42 @@ HEALTH = obj(
         orders=nullable(INT),
         last_sync_at=nullable({"type": "string", "format": "date-time"}),
         last_sync_ok=nullable({"type": "boolean"}),
+        reconciled_at=nullable({"type": "string", "format": "date-time"}),
+        mismatched_months=array(STR),
+    ),
+)
+
+DATA_QUALITY = obj(
+    ok={"type": "boolean"},
+    attention=array(STR),
+    orders=INT,
+    reconciliation=nullable(
+        obj(
+            at={"type": "string", "format": "date-time"},
+            months_checked=INT,
+            mismatched_months=array(STR),
+            unrepaired_months=array(STR),
+            orders_inserted=INT,
+            orders_updated=INT,
+            orders_removed=INT,
+        )
+    ),
+    orders_without_lines=obj(orders=INT, total=NUM),
+    lines=obj(lines=INT, without_product=INT, without_purchase_price=INT, cost_coverage_pct=nullable(NUM)),
+    unknown_products=array(INT),
+    unknown_sources=array(INT),
+    unknown_statuses=array(INT),
+    foreign_currency_sources=array(obj(id=INT, name=STR, currency_code=nullable(STR))),
+    missing_snapshot_days=array({"type": "string", "format": "date"}),
+    last_syncs=array(
+        obj(
+            mode=STR,
+            finished_at=nullable({"type": "string", "format": "date-time"}),
+            ok={"type": "boolean"},
+            error=nullable(STR),
+            fetched=INT,
+            requests=INT,
+        )
     ),
 )
 
@@ -352,6 +388,7 @@ def build_document(version: str) -> Schema:
             "/api/brands": _operation("Every brand", array(obj(name=STR)), []),
             "/api/sources": _operation("Sources that can be filtered on", ID_NAME, []),
             "/api/expense-types": _operation("Expense types", ID_NAME, []),
+            "/api/data-quality": _operation("The `ksales doctor` data-quality report", DATA_QUALITY, []),
         }
     )
     return {
