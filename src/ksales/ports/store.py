@@ -9,6 +9,7 @@ from typing import Protocol
 from attrs import field, frozen
 
 from ksales.domain.filters import Scope
+from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
@@ -134,6 +135,12 @@ class SalesStore(Protocol):
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         """Paid expenses of every non-excluded order of the scope, canceled orders included."""
+        ...
+
+    def line_costs(self, scope: Scope, by: CostGroup) -> list[LineCosts]:
+        """Line revenue, revenue of lines with a known cost and their cost (COGS) over the counted orders'
+        matching lines, per business day, product (id; line name without one), category id or brand key;
+        in `cost_sort_key` order, groups without lines left out."""
         ...
 
     def close(self) -> None: ...

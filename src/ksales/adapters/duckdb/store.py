@@ -21,6 +21,7 @@ from ksales.adapters.duckdb.transaction import transaction
 from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries, write_stock_snapshot
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
+from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
@@ -225,6 +226,11 @@ class DuckDbSalesStore:
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         return self._read("computing expenses", lambda c: queries.expense_totals(c, scope, expense_type_id))
+
+    def line_costs(self, scope: Scope, by: CostGroup) -> list[LineCosts]:
+        from ksales.adapters.duckdb.margin import line_costs
+
+        return self._read("computing line costs", lambda c: line_costs(c, scope, by))
 
     def export_to(self, directory: Path) -> None:
         """EXPORT DATABASE into a new `directory` (a consistent backup: writes wait for it)."""

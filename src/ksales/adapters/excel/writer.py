@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from ksales.adapters.excel.sheet import Column, Kind, Labels, write_pairs, write_table
 from ksales.domain.categories import UNCATEGORIZED
 from ksales.domain.language import N_, Language
+from ksales.domain.money import percent
 from ksales.domain.names import VALUE_NAMES
 from ksales.domain.results import ReportBundle
 from ksales.ports.language import Catalog, Translator
@@ -51,8 +52,10 @@ def summary_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, K
         (_("Returns (orders)"), s.returns.orders, Kind.INTEGER),
         (_("Returns (revenue)"), s.returns.revenue, Kind.MONEY),
         (_("Expenses"), profit.expenses, Kind.MONEY),
-        (_("Gross profit"), profit.gross_profit, Kind.MONEY),
-        (_("Margin"), profit.margin_pct, Kind.PERCENT),
+        # Revenue minus expenses, as before the cost of goods was known: the workbook goes to users who may
+        # not see costs, and shows no COGS-based figure until it learns who reads it (SPEC §7).
+        (_("Gross profit"), profit.revenue - profit.expenses, Kind.MONEY),
+        (_("Margin"), percent(profit.revenue - profit.expenses, profit.revenue), Kind.PERCENT),
         (_("Unbranded revenue"), bundle.brands.metrics.unbranded_revenue, Kind.MONEY),
     ]
     c = s.comparison
