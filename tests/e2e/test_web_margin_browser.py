@@ -15,7 +15,7 @@ from tests.e2e.test_web_browser import (  # noqa: F401  (the module's fixtures)
 )
 
 
-def test_the_open_dashboard_shows_costs_and_margins(page: Any, server: Server) -> None:
+def test_the_open_dashboard_shows_costs_and_margins(page: Any, server: Server) -> None:  # noqa: F811
     page.goto(server.url + "/?period=month")
     settle(page)
     profit = server.api("/api/expenses/profit", period="month")
