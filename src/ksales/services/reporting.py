@@ -11,7 +11,7 @@ from ksales.domain.language import Language
 from ksales.domain.model import Source
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.ranking import RankBy
-from ksales.domain.results import SourceBreakdown, Summary, TopProducts
+from ksales.domain.results import Profit, SourceBreakdown, Summary, TopProducts
 from ksales.domain.rules import SalesType
 from ksales.ports.report import ReportWriter
 from ksales.services.analytics import AnalyticsService
@@ -44,6 +44,10 @@ class ReportingService:
     def report(self, period: Period, sales_type: SalesType) -> QuickReport:
         request = self.analytics.resolve(ReportRequest(period, Filters(sales_type=sales_type)))
         return QuickReport(self.analytics.summary(request), self.analytics.sources_breakdown(request))
+
+    def profit(self, period: Period, sales_type: SalesType) -> Profit:
+        """Revenue, cost of goods, expenses and profit (for those who may see costs)."""
+        return self.analytics.profit(ReportRequest(period, Filters(sales_type=sales_type)))
 
     def top(
         self, period: Period, sales_type: SalesType, source_id: int | None, limit: int = 10

@@ -64,7 +64,8 @@ class CustomRange:
         elif target[0] == keyboards.EXCEL:
             await self.reports.send_workbook(t, working, period, sales_type)
         else:
-            await self.reports.show_report(t, working, period, sales_type)
+            costs = update.effective_user is not None and self.reports.s.sees_costs(update.effective_user.id)
+            await self.reports.show_report(t, working, period, sales_type, costs)
         return ConversationHandler.END
 
     async def timed_out(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
