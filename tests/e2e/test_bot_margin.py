@@ -79,4 +79,3 @@ def test_show_costs_all_shows_them_to_approved_users(fake: FakeTelegram, tmp_pat
         assert "Cost of goods: ₴900.75" in month_report(fake, OLENA)
     finally:
         bot.stop()
-
