@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ksales.adapters.memory.clock import FixedClock
@@ -77,5 +79,37 @@ def test_show_costs_all_shows_them_to_approved_users(fake: FakeTelegram, tmp_pat
     bot = start_bot(fake, tmp_path, CostVisibility.ALL)
     try:
         assert "Cost of goods: ₴900.75" in month_report(fake, OLENA)
+    finally:
+        bot.stop()
+
+
+def workbook_of(fake: FakeTelegram, user: TgUser) -> openpyxl.Workbook:
+    mark = fake.send(user, "/excel")
+    chooser = fake.message(user.id, "Which period", since=mark)
+    mark = fake.press(user, chooser, "This month")
+    document = fake.wait(
+        lambda: next(
+            (
+                m
+                for m in fake.messages.values()
+                if m.document and m.changed_at > mark and m.chat_id == user.id
+            ),
+            None,
+        ),
+        "a document",
+    )
+    _, content = document.document or ("", b"")
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_only_those_who_see_costs_get_the_margin_sheet(fake: FakeTelegram, tmp_path: Path) -> None:
+    bot = start_bot(fake, tmp_path, CostVisibility.ADMINS)
+    try:
+        admin = workbook_of(fake, ADMIN)
+        assert admin.sheetnames[-1] == "Margin"
+        approved = workbook_of(fake, OLENA)
+        assert "Margin" not in approved.sheetnames
+        summary = {row[0] for row in approved["Summary"].iter_rows(min_row=2, values_only=True)}
+        assert "Cost of goods" not in summary
     finally:
         bot.stop()

@@ -94,6 +94,9 @@ class MarginRow:
     gross_margin_pct: Decimal
     cost_coverage_pct: Decimal
     has_children: bool = False
+    #: By product: the product's brand and category (null elsewhere, and for products not in the catalog).
+    brand: str | None = None
+    category: str | None = None
 
 
 @frozen
@@ -124,11 +127,19 @@ def _sum(rows: Iterable[LineCosts]) -> tuple[Decimal, Decimal, Decimal]:
     return revenue, costed, cogs
 
 
-def margin_row(id: int | None, name: str, rows: Iterable[LineCosts], has_children: bool = False) -> MarginRow:
+def margin_row(
+    id: int | None,
+    name: str,
+    rows: Iterable[LineCosts],
+    has_children: bool = False,
+    brand: str | None = None,
+    category: str | None = None,
+) -> MarginRow:
     revenue, costed, cogs = _sum(rows)
     gross = revenue - cogs
+    coverage = coverage_pct(revenue, costed)
     return MarginRow(
-        id, name, revenue, cogs, gross, percent(gross, revenue), coverage_pct(revenue, costed), has_children
+        id, name, revenue, cogs, gross, percent(gross, revenue), coverage, has_children, brand, category
     )
 
 

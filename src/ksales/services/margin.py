@@ -84,11 +84,16 @@ def margin_report(
         covered = store.line_costs(scope, CostGroup.PRODUCT)
         products = store.product_totals(scope)
         product_names = {(p.product_id, p.name if p.product_id is None else None): p.name for p in products}
+        catalog = {p.id: p for p in store.products()}
         rows = []
         for c in covered:
             product_id = c.key if isinstance(c.key, int) else None
             name = product_names.get((product_id, c.name), c.name or f"Product {product_id}")
-            rows.append(margin_row(product_id, name, [c]))
+            product = catalog.get(product_id) if product_id is not None else None
+            brand = product.brand.strip() if product and product.brand and product.brand.strip() else None
+            category = tree.get(product.category_id) if product and product.category_id is not None else None
+            category_name = category.name if category else None
+            rows.append(margin_row(product_id, name, [c], brand=brand, category=category_name))
     return MarginBreakdown(
         request.period,
         request.filters,

@@ -124,12 +124,13 @@ class ReportHandlers:
             assert message is not None
             t = self.s.translator(update)
             await edit(message, t.gettext(texts.WORKING))
-            await self.send_workbook(t, message, period, self.sales_type_of(update))
+            costs = update.effective_user is not None and self.s.sees_costs(update.effective_user.id)
+            await self.send_workbook(t, message, period, self.sales_type_of(update), costs)
 
     async def send_workbook(
-        self, t: Translator, working: Message, period: Period, sales_type: SalesType
+        self, t: Translator, working: Message, period: Period, sales_type: SalesType, costs: bool = False
     ) -> None:
-        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type, t.language)
+        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type, t.language, costs)
         described = ranges.describe(t, period)
         await working.reply_document(
             InputFile(book.content, filename=book.filename), caption=f"📎 {described}"

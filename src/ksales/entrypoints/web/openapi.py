@@ -118,6 +118,8 @@ MARGIN_ROW = obj(
     gross_margin_pct=NUM,
     cost_coverage_pct=NUM,
     has_children={"type": "boolean"},
+    brand=nullable(STR),
+    category=nullable(STR),
 )
 
 
