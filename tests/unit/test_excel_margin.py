@@ -65,7 +65,9 @@ def test_admins_get_the_margin_sheet_and_cost_lines(reports: tuple[ReportBundle,
     assert D(str(rows[2][7])) == D("0.599")  # 59.90 % of the sneakers, as a fraction
     summary = pairs(book)
     assert D(str(summary["Cost of goods"])) == D("900.75")
-    assert D(str(summary["Profit after cost of goods and expenses"])) == D("1619.25")
+    assert D(str(summary["Gross profit"])) == D("1699.25")
+    assert D(str(summary["Profit"])) == D("1619.25")
+    assert D(str(summary["Margin"])) == D("0.6228")
     assert D(str(summary["Cost coverage"])) == D("0.6863")
 
 

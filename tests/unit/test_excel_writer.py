@@ -117,14 +117,16 @@ def test_summary_matches_the_service(book: openpyxl.Workbook, bundle: ReportBund
     assert Decimal(str(values["Expenses"])) == bundle.profit.expenses == Decimal("62.75")
     assert values["Period start"] == datetime(2026, 11, 1)
     assert "₴" in cells["Revenue"].number_format
-    assert cells["Margin"].number_format == "0.00%"
-    before_costs = bundle.profit.revenue - bundle.profit.expenses  # no COGS figure in the workbook yet
-    assert Decimal(str(values["Margin"])) * 100 == pytest.approx(percent(before_costs, bundle.profit.revenue))
+    share = "Revenue minus expenses, share of revenue"
+    assert cells[share].number_format == "0.00%"
+    before_costs = bundle.profit.revenue - bundle.profit.expenses  # not a cost figure: for everyone
+    assert Decimal(str(values[share])) * 100 == pytest.approx(percent(before_costs, bundle.profit.revenue))
+    assert "Gross profit" not in values and "Margin" not in values  # costs only with the margins
 
 
 def test_daily_sheet_has_every_day_and_totals(book: openpyxl.Workbook, bundle: ReportBundle) -> None:
     table = rows(book["Daily"])
-    assert table[0] == ("Date", "Orders", "Revenue", "Expenses", "Gross profit")
+    assert table[0] == ("Date", "Orders", "Revenue", "Expenses", "Revenue minus expenses")
     assert len(table) == 1 + 6 + 1
     total = table[-1]
     assert total[0] == "Total"

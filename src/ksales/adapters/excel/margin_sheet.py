@@ -57,10 +57,10 @@ def cost_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, Kind
     _ = t.gettext
     return [
         (_("Cost of goods"), p.cogs, Kind.MONEY),
-        (_("Gross profit after cost of goods"), p.gross_profit, Kind.MONEY),
+        (_("Gross profit"), p.gross_profit, Kind.MONEY),
         (_("Gross margin"), p.gross_margin_pct, Kind.PERCENT),
-        (_("Profit after cost of goods and expenses"), p.profit, Kind.MONEY),
-        (_("Margin after cost of goods and expenses"), p.margin_pct, Kind.PERCENT),
+        (_("Profit"), p.profit, Kind.MONEY),
+        (_("Margin"), p.margin_pct, Kind.PERCENT),
         (_("Cost coverage"), p.cost_coverage_pct, Kind.PERCENT),
     ]
 

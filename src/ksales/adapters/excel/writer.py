@@ -61,10 +61,14 @@ def summary_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, K
         (_("Returns (orders)"), s.returns.orders, Kind.INTEGER),
         (_("Returns (revenue)"), s.returns.revenue, Kind.MONEY),
         (_("Expenses"), profit.expenses, Kind.MONEY),
-        # Revenue minus expenses, as before the cost of goods was known: the workbook goes to users who may
-        # not see costs, and shows no COGS-based figure until it learns who reads it (SPEC §7).
-        (_("Gross profit"), profit.revenue - profit.expenses, Kind.MONEY),
-        (_("Margin"), percent(profit.revenue - profit.expenses, profit.revenue), Kind.PERCENT),
+        # Not a cost figure (everyone sees it); gross profit, profit and margins come with the cost of
+        # goods, for those who may see costs (`margin_sheet.cost_pairs`).
+        (_("Revenue minus expenses"), profit.revenue - profit.expenses, Kind.MONEY),
+        (
+            _("Revenue minus expenses, share of revenue"),
+            percent(profit.revenue - profit.expenses, profit.revenue),
+            Kind.PERCENT,
+        ),
         (_("Unbranded revenue"), bundle.brands.metrics.unbranded_revenue, Kind.MONEY),
     ]
     c = s.comparison
@@ -154,7 +158,7 @@ class _Book:
             Column(N_("Orders"), Kind.INTEGER, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
             Column(N_("Expenses"), Kind.MONEY, total=True),
-            Column(N_("Gross profit"), Kind.MONEY, total=True),
+            Column(N_("Revenue minus expenses"), Kind.MONEY, total=True),
         ]
         self._table(book, DAILY, columns, rows)
 
