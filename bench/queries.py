@@ -25,6 +25,7 @@ from ksales.adapters.duckdb import DuckDbSalesStore
 from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_days
 from ksales.domain.categories import CategoryTree
 from ksales.domain.filters import Scope
+from ksales.domain.margin import CostGroup
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Product, Source, Status
 from ksales.domain.ranking import RankBy
 from ksales.domain.rules import Rules, SalesType
@@ -105,7 +106,8 @@ def generate(path: Path, orders: int, rules: Rules) -> float:
     con.execute(
         f"""
         INSERT INTO order_lines
-        SELECT o.id, k, 'Product ' || coalesce(pid, 0), quantity, price, pid, pid, NULL, price, price * 0.6,
+        SELECT o.id, k, 'Product ' || coalesce(pid, 0), quantity, price, pid, pid, NULL, price,
+            CASE WHEN {_r("o.id * 5 + k", 17)} < 0.08 THEN NULL ELSE price * 0.6 END,
             o.placed_at, o.source_id, p.category_id, p.brand_key,
             o.business_day, o.excluded, o.canceled, o.b2b, false
         FROM (
@@ -184,7 +186,12 @@ def queries(store: DuckDbSalesStore) -> dict[str, Callable[[Scope], object]]:
         "customer_counts": store.customer_counts,
         "brand_breakdown": store.brand_breakdown,
         "expense_totals": store.expense_totals,
+        **{f"line_costs by {group.value}": _line_costs(store, group) for group in CostGroup},
     }
+
+
+def _line_costs(store: DuckDbSalesStore, group: CostGroup) -> Callable[[Scope], object]:
+    return lambda scope: store.line_costs(scope, group)
 
 
 def timed(query: Callable[[Scope], object], scope: Scope, runs: int) -> tuple[float, float]:
@@ -220,6 +227,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--path", type=Path, default=Path("/tmp/ksales-bench.duckdb"))
     parser.add_argument("--keep", action="store_true", help="reuse the store at --path if it exists")
+    parser.add_argument("--only", default="", help="time only the queries whose name starts with this")
     args = parser.parse_args()
     rules = Rules()
     load = None
@@ -229,7 +237,8 @@ def main() -> None:
     store = DuckDbSalesStore(args.path, rules)
     lines = store._read("counting lines", lambda c: c.execute("SELECT count(*) FROM order_lines").fetchone())
     stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-    print(f"`bench/queries.py --orders {args.orders} --runs {args.runs}` — {stamp};")
+    only = f" --only {args.only!r}" if args.only else ""
+    print(f"`bench/queries.py --orders {args.orders} --runs {args.runs}{only}` — {stamp};")
     print(f"{machine()}.\n")
     print(
         f"- store: {store.order_count():,} orders, {lines[0] if lines else 0:,} lines, "
@@ -243,6 +252,8 @@ def main() -> None:
     print("|---|" + "---|" * len(scopes))
     misses = []
     for name, query in queries(store).items():
+        if not name.startswith(args.only):
+            continue
         cells = []
         for view, scope in scopes.items():
             median, p95 = timed(query, scope, args.runs)

@@ -11,6 +11,7 @@ from attrs import frozen
 
 from ksales.domain.customers import Segment
 from ksales.domain.filters import Scope
+from ksales.domain.margin import CostGroup
 from ksales.domain.ranking import RankBy
 from ksales.domain.rules import SalesType
 from ksales.ports.store import SalesStore
@@ -20,7 +21,7 @@ WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "save_stock_snapsh
 #: Reads with arguments of their own: `product_ranking` and the lookups by id or window are compared
 #: by hand below; meta values are whatever the caller wrote, checked by the tests that write them.
 BY_HAND = frozenset(
-    {"product_ranking", "get_order", "order_ids_placed_between", "get_meta", "stock_snapshot"}
+    {"product_ranking", "get_order", "order_ids_placed_between", "get_meta", "stock_snapshot", "line_costs"}
     | {
         "time_to_second_order",
         "segment_totals",
@@ -79,6 +80,8 @@ def assert_same_aggregates(real: SalesStore, fake: SalesStore, scopes: Iterable[
                 )
         for expense_type_id in (1, 2):
             assert real.expense_totals(scope, expense_type_id) == fake.expense_totals(scope, expense_type_id)
+        for group in CostGroup:
+            assert real.line_costs(scope, group) == fake.line_costs(scope, group), (group, scope)
 
 
 def assert_same_orders(real: SalesStore, fake: SalesStore, ids: Iterable[int]) -> None:

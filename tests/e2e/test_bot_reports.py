@@ -258,7 +258,17 @@ def test_excel_delivers_a_workbook(bot: BotThread, fake: FakeTelegram) -> None:
     filename, content = document.document or ("", b"")
     assert filename == "ksales_2026-11-01_2026-11-18.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Summary", "Daily", "Sources", "Products", "Categories", "Brands", "Expenses"]
+    # ADMIN may see costs: the Margin sheet comes last (SPEC §7).
+    assert book.sheetnames == [
+        "Summary",
+        "Daily",
+        "Sources",
+        "Products",
+        "Categories",
+        "Brands",
+        "Expenses",
+        "Margin",
+    ]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["Revenue"] == 7815
     fake.message(ADMIN.id, "Excel report: This month", since=mark)
@@ -395,7 +405,16 @@ def test_excel_in_ukrainian(bot: BotThread, fake: FakeTelegram) -> None:
     )
     _filename, content = document.document or ("", b"")
     book = openpyxl.load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Підсумок", "По днях", "Джерела", "Товари", "Категорії", "Бренди", "Витрати"]
+    assert book.sheetnames == [
+        "Підсумок",
+        "По днях",
+        "Джерела",
+        "Товари",
+        "Категорії",
+        "Бренди",
+        "Витрати",
+        "Маржа",
+    ]  # an admin: costs too
     summary = {row[0]: row[1] for row in book["Підсумок"].iter_rows(min_row=2, values_only=True)}
     assert summary["Виторг"] == 7815
     fake.message(OLENA.id, "Звіт в Excel: Цей місяць", since=mark)

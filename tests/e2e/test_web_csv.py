@@ -69,6 +69,7 @@ TABLES: dict[str, tuple[str, dict[str, str], Rows]] = {
         lambda b: [{"month": c["month"], "size": c["size"], **m} for c in b["cohorts"] for m in c["months"]],
     ),
     "/api/customers/segments": ("customers_segments", {}, lambda b: b["segments"]),
+    "/api/margin/breakdown": ("margin_product", {}, lambda b: b["rows"]),
 }
 LOOKUPS = {
     "/api/categories": "categories",

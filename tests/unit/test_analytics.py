@@ -191,11 +191,14 @@ def test_expenses_include_canceled_orders(analytics: AnalyticsService) -> None:
 
 def test_profit(analytics: AnalyticsService) -> None:
     profit = analytics.profit(request())
-    assert (profit.revenue, profit.expenses, profit.gross_profit) == (
+    # The shop's lines carry no purchase prices: no known cost, so COGS 0 and a coverage of 0 %.
+    assert (profit.revenue, profit.cogs, profit.expenses, profit.profit) == (
         Decimal(2650),
+        Decimal(0),
         Decimal(140),
         Decimal(2510),
     )
+    assert (profit.gross_profit, profit.cost_coverage_pct) == (Decimal(2650), Decimal(0))
     assert profit.margin_pct == Decimal("94.72")
     assert sum(p.profit for p in profit.trend) == Decimal(2510)
 

@@ -111,3 +111,13 @@ def test_search(shop: tuple[DemoCrm, InMemorySalesStore]) -> None:
     by_email = asyncio.run(crm.search_orders(OrderQuery.parse(some.buyer.email.upper())))
     assert by_email.total == by_phone.total
     assert buyer_id_for_phone(buyer(123456).phone or "") == 123456
+
+
+def test_the_demo_has_believable_costs_with_gaps(shop: tuple[DemoCrm, InMemorySalesStore]) -> None:
+    """Costs 42–66 % of the price, some lines without one: a gross margin near half, coverage below 100 %."""
+    _, store = shop
+    analytics = AnalyticsService(store, Rules(), MilestoneConfig((), (), ()), FixedClock(NOW))
+    profit = analytics.profit(ReportRequest(Period.named("last_month", NOW.date())))
+    assert Decimal(80) < profit.cost_coverage_pct < Decimal(99)
+    assert Decimal(25) < profit.gross_margin_pct < Decimal(60)
+    assert profit.profit < profit.gross_profit < profit.revenue

@@ -31,6 +31,7 @@ from ksales.domain.model import (
     Product,
     Source,
 )
+from ksales.domain.money import percent
 from ksales.domain.periods import Period
 from ksales.domain.results import ReportBundle
 from ksales.domain.rules import Rules
@@ -116,19 +117,22 @@ def test_summary_matches_the_service(book: openpyxl.Workbook, bundle: ReportBund
     assert Decimal(str(values["Expenses"])) == bundle.profit.expenses == Decimal("62.75")
     assert values["Period start"] == datetime(2026, 11, 1)
     assert "₴" in cells["Revenue"].number_format
-    assert cells["Margin"].number_format == "0.00%"
-    assert Decimal(str(values["Margin"])) * 100 == pytest.approx(bundle.profit.margin_pct)
+    share = "Revenue minus expenses, share of revenue"
+    assert cells[share].number_format == "0.00%"
+    before_costs = bundle.profit.revenue - bundle.profit.expenses  # not a cost figure: for everyone
+    assert Decimal(str(values[share])) * 100 == pytest.approx(percent(before_costs, bundle.profit.revenue))
+    assert "Gross profit" not in values and "Margin" not in values  # costs only with the margins
 
 
 def test_daily_sheet_has_every_day_and_totals(book: openpyxl.Workbook, bundle: ReportBundle) -> None:
     table = rows(book["Daily"])
-    assert table[0] == ("Date", "Orders", "Revenue", "Expenses", "Gross profit")
+    assert table[0] == ("Date", "Orders", "Revenue", "Expenses", "Revenue minus expenses")
     assert len(table) == 1 + 6 + 1
     total = table[-1]
     assert total[0] == "Total"
     assert total[1] == bundle.summary.orders
     assert Decimal(str(total[2])) == bundle.summary.revenue
-    assert Decimal(str(total[4])) == bundle.profit.gross_profit
+    assert Decimal(str(total[4])) == bundle.profit.revenue - bundle.profit.expenses
     assert book["Daily"].auto_filter.ref == "A1:E7"  # the totals row stays out of the filter
     assert book["Daily"]["C2"].number_format.startswith("#,##0.00")
     assert book["Daily"]["A2"].number_format == "yyyy-mm-dd"

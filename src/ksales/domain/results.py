@@ -306,18 +306,25 @@ class ExpenseSummary:
 class ProfitPoint:
     date: date
     revenue: Decimal
+    cogs: Decimal
     expenses: Decimal
     profit: Decimal
 
 
 @frozen
 class Profit:
+    """Revenue → cost of goods → gross profit → expenses → profit (SPEC §5 "Cost of goods")."""
+
     period: Period
     filters: Filters
     revenue: Decimal
-    expenses: Decimal
+    cogs: Decimal
     gross_profit: Decimal
+    gross_margin_pct: Decimal
+    expenses: Decimal
+    profit: Decimal
     margin_pct: Decimal
+    cost_coverage_pct: Decimal
     trend: tuple[ProfitPoint, ...]
 
 

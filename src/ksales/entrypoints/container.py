@@ -234,6 +234,7 @@ class Container(containers.DeclarativeContainer):
         dashboard_url=providers.Callable(lambda s: s.dashboard_url, settings),
         catalog=catalog,
         language=language,
+        show_costs=providers.Callable(lambda s: s.show_costs, settings),
     )
 
 

@@ -19,6 +19,7 @@ from ksales.domain.categories import CategoryTree
 from ksales.domain.customers import DEFAULT_MONTHS, CohortReport, CustomerList, Segment, SegmentReport
 from ksales.domain.errors import InvalidParameter, KsalesError, NotFound, StoreUnavailable
 from ksales.domain.filters import Filters
+from ksales.domain.margin import MARGIN_LIMIT_DEFAULT, MarginBreakdown, MarginBy
 from ksales.domain.model import Category, ExpenseType, Source
 from ksales.domain.periods import Period, PeriodKind, parse_compare
 from ksales.domain.ranking import RankBy
@@ -194,6 +195,17 @@ class RemoteAnalytics:
 
     def profit(self, request: Requested) -> Profit:
         return self._report(Profit, "/api/expenses/profit", request)
+
+    def margin_breakdown(
+        self,
+        request: Requested,
+        by: MarginBy = MarginBy.PRODUCT,
+        parent_id: int | None = None,
+        limit: int = MARGIN_LIMIT_DEFAULT,
+    ) -> MarginBreakdown:
+        return self._report(
+            MarginBreakdown, "/api/margin/breakdown", request, by=by.value, parent_id=parent_id, limit=limit
+        )
 
     def bundle(self, request: Requested) -> ReportBundle:
         """Everything the Excel workbook needs (every product and brand, not a top list)."""

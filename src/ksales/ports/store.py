@@ -11,6 +11,7 @@ from attrs import field, frozen
 
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope
+from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
 from ksales.domain.ranking import RankBy
@@ -172,6 +173,12 @@ class SalesStore(Protocol):
 
     def customers_entering(self, segment: Segment, before: date, as_of: date, sales_type: SalesType) -> int:
         """How many customers are in `segment` as of `as_of` and were not in it as of `before`."""
+        ...
+
+    def line_costs(self, scope: Scope, by: CostGroup) -> list[LineCosts]:
+        """Line revenue, revenue of lines with a known cost and their cost (COGS) over the counted orders'
+        matching lines, per business day, product (id; line name without one), category id or brand key;
+        in `cost_sort_key` order, groups without lines left out."""
         ...
 
     def close(self) -> None: ...

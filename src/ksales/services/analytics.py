@@ -16,6 +16,7 @@ from ksales.domain.comparison import compare_totals
 from ksales.domain.customers import DEFAULT_MONTHS, CohortReport, CustomerList, Segment, SegmentReport
 from ksales.domain.errors import InvalidFilter, InvalidParameter, NotFound
 from ksales.domain.filters import Scope, brand_key
+from ksales.domain.margin import MARGIN_LIMIT_DEFAULT, MarginBreakdown, MarginBy
 from ksales.domain.milestones import MilestoneConfig, evaluate
 from ksales.domain.model import Category, ExpenseType, Source
 from ksales.domain.money import ZERO, average, percent
@@ -37,7 +38,6 @@ from ksales.domain.results import (
     ProductRanking,
     ProductRow,
     Profit,
-    ProfitPoint,
     ReportBundle,
     SourceBreakdown,
     SourceRow,
@@ -51,6 +51,7 @@ from ksales.domain.trend import Granularity, bucket_points
 from ksales.ports.clock import Clock
 from ksales.ports.store import SalesStore
 from ksales.services import customers
+from ksales.services.margin import margin_report, profit_report
 from ksales.services.params import ReportRequest, parse_request
 
 
@@ -288,25 +289,18 @@ class AnalyticsService:
 
     def profit(self, request: ReportRequest | ScopedRequest) -> Profit:
         request, scope = self._resolve(request)
-        totals = self.store.totals(scope)
-        expense_totals = self.store.expense_totals(scope)
-        expenses = sum((t.amount for t in expense_totals.by_type), ZERO)
-        revenue_by_day = {d.day: d.revenue for d in self.store.daily(scope)}
-        expenses_by_day = {d.day: d.amount for d in expense_totals.daily}
-        trend = []
-        for day in request.period.dates():
-            revenue, spent = revenue_by_day.get(day, ZERO), expenses_by_day.get(day, ZERO)
-            trend.append(ProfitPoint(day, revenue, spent, revenue - spent))
-        profit = totals.revenue - expenses
-        return Profit(
-            request.period,
-            request.filters,
-            totals.revenue,
-            expenses,
-            profit,
-            percent(profit, totals.revenue),
-            tuple(trend),
-        )
+        return profit_report(self.store, request, scope)
+
+    def margin_breakdown(
+        self,
+        request: ReportRequest | ScopedRequest,
+        by: MarginBy = MarginBy.PRODUCT,
+        parent_id: int | None = None,
+        limit: int = MARGIN_LIMIT_DEFAULT,
+    ) -> MarginBreakdown:
+        """Products, brands or categories (a category's children with `parent_id`) by gross profit."""
+        request, scope = self._resolve(request)
+        return margin_report(self.store, self._tree(), request, scope, by, parent_id, limit)
 
     def bundle(self, request: ReportRequest | ScopedRequest) -> ReportBundle:
         """Everything the Excel workbook needs, from one consistent set of queries."""

@@ -8,10 +8,11 @@ from attrs import frozen
 
 from ksales.domain.filters import Filters
 from ksales.domain.language import Language
+from ksales.domain.margin import MarginBy
 from ksales.domain.model import Source
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.ranking import RankBy
-from ksales.domain.results import SourceBreakdown, Summary, TopProducts
+from ksales.domain.results import Profit, SourceBreakdown, Summary, TopProducts
 from ksales.domain.rules import SalesType
 from ksales.ports.report import ReportWriter
 from ksales.services.analytics import AnalyticsService
@@ -50,17 +51,25 @@ class ReportingService:
             moved = self.analytics.segments(request).moved_to_at_risk
         return QuickReport(self.analytics.summary(request), self.analytics.sources_breakdown(request), moved)
 
+    def profit(self, period: Period, sales_type: SalesType) -> Profit:
+        """Revenue, cost of goods, expenses and profit (for those who may see costs)."""
+        return self.analytics.profit(ReportRequest(period, Filters(sales_type=sales_type)))
+
     def top(
         self, period: Period, sales_type: SalesType, source_id: int | None, limit: int = 10
     ) -> TopProducts:
         request = ReportRequest(period, Filters(sales_type=sales_type, source_id=source_id))
         return self.analytics.top_products(request, limit=limit, by=RankBy.QUANTITY)
 
-    def workbook(self, period: Period, sales_type: SalesType, language: Language) -> Workbook:
-        """The Excel report, its sheet names and headings in `language`."""
-        bundle = self.analytics.bundle(ReportRequest(period, Filters(sales_type=sales_type)))
+    def workbook(
+        self, period: Period, sales_type: SalesType, language: Language, costs: bool = False
+    ) -> Workbook:
+        """The Excel report, its sheet names and headings in `language`; with `costs` the Margin sheet too."""
+        request = self.analytics.resolve(ReportRequest(period, Filters(sales_type=sales_type)))
+        bundle = self.analytics.bundle(request)
+        margin = self.analytics.margin_breakdown(request, MarginBy.PRODUCT, limit=10_000) if costs else None
         name = f"ksales_{period.start.isoformat()}_{period.end.isoformat()}.xlsx"
-        return Workbook(name, self.writer.write(bundle, language))
+        return Workbook(name, self.writer.write(bundle, language, margin))
 
     def sources(self) -> list[Source]:
         return self.analytics.sources()

@@ -23,6 +23,7 @@ from ksales.adapters.duckdb.writes import set_meta, write_changes, write_diction
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
+from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
 from ksales.domain.ranking import RankBy
@@ -299,6 +300,11 @@ class DuckDbSalesStore:
             "counting customers entering a segment",
             lambda c: customers.customers_entering(c, segment, before, as_of, sales_type),
         )
+
+    def line_costs(self, scope: Scope, by: CostGroup) -> list[LineCosts]:
+        from ksales.adapters.duckdb.margin import line_costs
+
+        return self._read("computing line costs", lambda c: line_costs(c, scope, by))
 
     def export_to(self, directory: Path) -> None:
         """EXPORT DATABASE into a new `directory` (a consistent backup: writes wait for it)."""

@@ -11,9 +11,19 @@ from typing import Any
 import attrs
 from openpyxl import Workbook
 
+from ksales.adapters.excel.margin_sheet import (
+    MARGIN,
+    MARGIN_COLUMNS,
+    cost_pairs,
+    fit_to_page_width,
+    line_total_pairs,
+    margin_rows,
+)
 from ksales.adapters.excel.sheet import Column, Kind, Labels, write_pairs, write_table
 from ksales.domain.categories import UNCATEGORIZED
 from ksales.domain.language import N_, Language
+from ksales.domain.margin import MarginBreakdown
+from ksales.domain.money import percent
 from ksales.domain.names import VALUE_NAMES
 from ksales.domain.results import ReportBundle
 from ksales.ports.language import Catalog, Translator
@@ -51,8 +61,14 @@ def summary_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, K
         (_("Returns (orders)"), s.returns.orders, Kind.INTEGER),
         (_("Returns (revenue)"), s.returns.revenue, Kind.MONEY),
         (_("Expenses"), profit.expenses, Kind.MONEY),
-        (_("Gross profit"), profit.gross_profit, Kind.MONEY),
-        (_("Margin"), profit.margin_pct, Kind.PERCENT),
+        # Not a cost figure (everyone sees it); gross profit, profit and margins come with the cost of
+        # goods, for those who may see costs (`margin_sheet.cost_pairs`).
+        (_("Revenue minus expenses"), profit.revenue - profit.expenses, Kind.MONEY),
+        (
+            _("Revenue minus expenses, share of revenue"),
+            percent(profit.revenue - profit.expenses, profit.revenue),
+            Kind.PERCENT,
+        ),
         (_("Unbranded revenue"), bundle.brands.metrics.unbranded_revenue, Kind.MONEY),
     ]
     c = s.comparison
@@ -84,8 +100,8 @@ class OpenpyxlReportWriter:
         self.catalog = catalog
         self.currency = currency
 
-    def write(self, bundle: ReportBundle, language: Language) -> bytes:
-        return _Book(self.catalog.translator(language), self.currency).write(bundle)
+    def write(self, bundle: ReportBundle, language: Language, margin: MarginBreakdown | None = None) -> bytes:
+        return _Book(self.catalog.translator(language), self.currency).write(bundle, margin)
 
 
 class _Book:
@@ -104,18 +120,24 @@ class _Book:
     def sheet(self, book: Workbook, name: str) -> Any:
         return book.create_sheet(self.t.gettext(name))
 
-    def write(self, bundle: ReportBundle) -> bytes:
+    def write(self, bundle: ReportBundle, margin: MarginBreakdown | None = None) -> bytes:
         book = Workbook()
         summary = book.active
         assert summary is not None
         summary.title = self.t.gettext(SUMMARY)
-        write_pairs(summary, summary_pairs(bundle, self.t), self.currency, self.labels)
+        pairs = summary_pairs(bundle, self.t) + line_total_pairs(bundle, self.t)
+        if margin is not None:
+            pairs += cost_pairs(bundle, self.t)
+        write_pairs(summary, pairs, self.currency, self.labels)
         self._daily(book, bundle)
         self._sources(book, bundle)
         self._products(book, bundle)
         self._categories(book, bundle)
         self._brands(book, bundle)
         self._expenses(book, bundle)
+        if margin is not None:
+            self._table(book, MARGIN, MARGIN_COLUMNS, margin_rows(margin))
+        fit_to_page_width(book)
         out = BytesIO()
         book.save(out)
         return out.getvalue()
@@ -136,7 +158,7 @@ class _Book:
             Column(N_("Orders"), Kind.INTEGER, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
             Column(N_("Expenses"), Kind.MONEY, total=True),
-            Column(N_("Gross profit"), Kind.MONEY, total=True),
+            Column(N_("Revenue minus expenses"), Kind.MONEY, total=True),
         ]
         self._table(book, DAILY, columns, rows)
 

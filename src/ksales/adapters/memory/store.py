@@ -15,6 +15,7 @@ from decimal import Decimal
 from ksales.adapters.memory import customers
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope, brand_key
+from ksales.domain.margin import CostGroup, LineCosts, cost_sort_key, line_cost
 from ksales.domain.model import (
     Category,
     Dictionaries,
@@ -308,6 +309,30 @@ class InMemorySalesStore:
         return ExpenseTotals(
             by_type, len(orders_with), tuple(DayAmount(d, a) for d, a in sorted(daily.items()))
         )
+
+    def line_costs(self, scope: Scope, by: CostGroup) -> list[LineCosts]:
+        sums: dict[tuple[object, str | None], list[Decimal]] = {}
+        for order in self._counted(scope):
+            for line in self._lines(order, scope):
+                key: object
+                name = None
+                if by is CostGroup.DAY:
+                    key = self._day(order)
+                elif by is CostGroup.PRODUCT:
+                    key = line.product_id
+                    name = line.name if line.product_id is None else None
+                elif by is CostGroup.CATEGORY:
+                    key = self._category_of(line)
+                else:
+                    key = self._brand_key_of(line)
+                acc = sums.setdefault((key, name), [ZERO, ZERO, ZERO])
+                cost = line_cost(line)
+                acc[0] += line.revenue
+                if cost is not None:
+                    acc[1] += line.revenue
+                    acc[2] += cost
+        rows = [LineCosts(k, n, *values) for (k, n), values in sums.items()]  # type: ignore[arg-type]
+        return sorted(rows, key=cost_sort_key)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -13,6 +13,7 @@ from ksales.domain.errors import InvalidParameter
 from ksales.domain.periods import Period
 from ksales.domain.rules import SalesType
 from ksales.entrypoints.bot import keyboards, ranges, texts
+from ksales.entrypoints.bot.margin_texts import cost_lines
 from ksales.entrypoints.bot.services import BotServices
 from ksales.ports.language import Translator
 
@@ -46,7 +47,8 @@ class ReportHandlers:
         assert update.effective_message is not None
         t = self.s.translator(update)
         working = await update.effective_message.reply_text(t.gettext(texts.WORKING))
-        await self.show_report(t, working, self.default_period(update), self.sales_type_of(update))
+        costs = update.effective_user is not None and self.s.sees_costs(update.effective_user.id)
+        await self.show_report(t, working, self.default_period(update), self.sales_type_of(update), costs)
 
     async def report_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         period = await self._button_period(update, 1)
@@ -55,13 +57,17 @@ class ReportHandlers:
             assert message is not None
             t = self.s.translator(update)
             await edit(message, t.gettext(texts.WORKING))
-            await self.show_report(t, message, period, self.sales_type_of(update))
+            costs = update.effective_user is not None and self.s.sees_costs(update.effective_user.id)
+            await self.show_report(t, message, period, self.sales_type_of(update), costs)
 
     async def show_report(
-        self, t: Translator, message: Message, period: Period, sales_type: SalesType
+        self, t: Translator, message: Message, period: Period, sales_type: SalesType, costs: bool = False
     ) -> None:
         result = await asyncio.to_thread(self.s.reporting.report, period, sales_type)
         text = texts.report(t, result.summary, result.sources, self.s.currency, result.moved_to_at_risk)
+        if costs:
+            profit = await asyncio.to_thread(self.s.reporting.profit, period, sales_type)
+            text = "\n".join([text, *cost_lines(t, profit, self.s.currency)])
         today = self.s.reporting.today()
         await edit(message, text, reply_markup=keyboards.periods(t, keyboards.REPORT, period, today))
 
@@ -118,12 +124,13 @@ class ReportHandlers:
             assert message is not None
             t = self.s.translator(update)
             await edit(message, t.gettext(texts.WORKING))
-            await self.send_workbook(t, message, period, self.sales_type_of(update))
+            costs = update.effective_user is not None and self.s.sees_costs(update.effective_user.id)
+            await self.send_workbook(t, message, period, self.sales_type_of(update), costs)
 
     async def send_workbook(
-        self, t: Translator, working: Message, period: Period, sales_type: SalesType
+        self, t: Translator, working: Message, period: Period, sales_type: SalesType, costs: bool = False
     ) -> None:
-        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type, t.language)
+        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type, t.language, costs)
         described = ranges.describe(t, period)
         await working.reply_document(
             InputFile(book.content, filename=book.filename), caption=f"📎 {described}"

@@ -7,6 +7,7 @@ from datetime import tzinfo
 from attrs import frozen
 from telegram import Update
 
+from ksales.domain.access import CostVisibility, sees_costs
 from ksales.domain.language import Language
 from ksales.ports.crm import Crm
 from ksales.ports.language import Catalog, Translator
@@ -29,6 +30,11 @@ class BotServices:
     catalog: Catalog
     #: KSALES_LANGUAGE: what the bot speaks to a user with no language of their own.
     language: Language
+    #: KSALES_SHOW_COSTS: who sees cost of goods, gross profit and margins in /report.
+    show_costs: CostVisibility = CostVisibility.ADMINS
+
+    def sees_costs(self, user_id: int) -> bool:
+        return sees_costs(self.show_costs, is_admin=self.access.is_admin(user_id))
 
     def language_of(self, user_id: int, telegram_code: str | None = None) -> Language:
         """The user's language from /settings, else Telegram's (uk or en), else KSALES_LANGUAGE."""

@@ -20,7 +20,6 @@ from ksales.domain.results import (
     CategoryRow,
     ExpenseTypeRow,
     ProductRow,
-    ProfitPoint,
     ReportBundle,
     SourceRow,
     Summary,
@@ -28,7 +27,7 @@ from ksales.domain.results import (
     TrendPoint,
 )
 from ksales.entrypoints.serialize import to_json
-from ksales.entrypoints.web import customers
+from ksales.entrypoints.web import customers, margin
 from ksales.entrypoints.web.export import Row, csv_response, rows_of
 from ksales.entrypoints.web.query import Query
 
@@ -141,15 +140,17 @@ def expenses_summary(request: Request) -> Response:
 
 
 def expenses_profit(request: Request) -> Response:
+    """Profit after the cost of goods; without the cost fields for those who may not see costs."""
     query = Query(request)
-    result = query.analytics.profit(query.report())
-    return _answer(query, "expenses_profit", result, lambda r: rows_of(ProfitPoint, r.trend))
+    return margin.profit_response(query, request, query.analytics.profit(query.report()))
 
 
 def report(request: Request) -> Response:
     """Everything the Excel workbook shows (every product and brand); as CSV, the daily figures."""
     query = Query(request)
     result = query.analytics.bundle(query.report())
+    if not query.csv:
+        return margin.bundle_response(request, result)
     return _answer(query, "report", result, lambda r: trend_table(r.daily))
 
 
@@ -169,6 +170,7 @@ REPORTS = {
     "/api/customers/cohorts": customers.customers_cohorts,
     "/api/customers/segments": customers.customers_segments,
     "/api/customers/list": customers.customers_list,
+    "/api/margin/breakdown": margin.margin_breakdown,
 }
 
 routes = [Route(path, endpoint, methods=["GET"]) for path, endpoint in REPORTS.items()]

@@ -107,6 +107,27 @@ FORMAT = _param(
     {"type": "string", "enum": ["json", "csv"]},
     "json (default), or csv: the main table as a download (UTF-8 with a BOM).",
 )
+#: Fields a response leaves out for those who may not see costs (SPEC §6 "Costs").
+COST_FIELDS = ("cogs", "gross_profit", "gross_margin_pct", "profit", "margin_pct")
+MARGIN_ROW = obj(
+    id=nullable(INT),
+    name=STR,
+    revenue=NUM,
+    cogs=NUM,
+    gross_profit=NUM,
+    gross_margin_pct=NUM,
+    cost_coverage_pct=NUM,
+    has_children={"type": "boolean"},
+    brand=nullable(STR),
+    category=nullable(STR),
+)
+
+
+def optional(schema: Schema, names: tuple[str, ...]) -> Schema:
+    """The object schema with `names` no longer required."""
+    return {**schema, "required": [r for r in schema["required"] if r not in names]}
+
+
 LIMIT = _param("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}, "Rows to return.")
 
 REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
@@ -195,15 +216,40 @@ REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
         [_param("expense_type_id", {"type": "integer", "minimum": 1}, "Only this expense type.")],
     ),
     "/api/expenses/profit": (
-        "Revenue minus expenses, margin, and per day",
-        report(
-            revenue=NUM,
-            expenses=NUM,
-            gross_profit=NUM,
-            margin_pct=NUM,
-            trend=array(obj(date=DATE, revenue=NUM, expenses=NUM, profit=NUM)),
+        "Revenue → cost of goods → expenses → profit, margins, cost coverage, and per day"
+        " (the cost fields only for those who may see costs)",
+        optional(
+            report(
+                revenue=NUM,
+                cogs=NUM,
+                gross_profit=NUM,
+                gross_margin_pct=NUM,
+                expenses=NUM,
+                profit=NUM,
+                margin_pct=NUM,
+                cost_coverage_pct=NUM,
+                trend=array(
+                    optional(obj(date=DATE, revenue=NUM, cogs=NUM, expenses=NUM, profit=NUM), COST_FIELDS)
+                ),
+            ),
+            COST_FIELDS,
         ),
         [],
+    ),
+    "/api/margin/breakdown": (
+        "Products, brands or categories by gross profit (403 for those who may not see costs)",
+        report(
+            by={"type": "string", "enum": ["product", "brand", "category"]},
+            limit=INT,
+            parent=nullable(obj(id=INT, name=STR)),
+            rows=array(MARGIN_ROW),
+            metrics=obj(revenue=NUM, cogs=NUM, gross_profit=NUM, gross_margin_pct=NUM, cost_coverage_pct=NUM),
+        ),
+        [
+            _param("by", {"type": "string", "enum": ["product", "brand", "category"]}, "Group by (product)."),
+            _param("parent_id", {"type": "integer", "minimum": 1}, "With by=category: its children."),
+            _param("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}, "Rows."),
+        ],
     ),
 }
 

@@ -4,6 +4,7 @@ import * as F from "./format.js";
 import { COMPARISONS, GRANULARITIES, PERIODS, SALES_TYPES, TEXT, isSalesType } from "./labels.js";
 import { csvHref, offerCsv } from "./downloads.js";
 import { loadCustomers } from "./customers.js";
+import * as margin from "./margin.js";
 import { celebrateCrossings } from "./milestones.js";
 import { DEFAULTS, apiQuery, fromURL, pageQuery } from "./query.js";
 import * as render from "./render.js";
@@ -185,6 +186,7 @@ function bindControls() {
   $("error-retry").addEventListener("click", () => load());
   $("refresh").addEventListener("click", () => load());
   $("category-back").addEventListener("click", drillUp);
+  $("margin-up").addEventListener("click", () => { margin.up(); });
   window.addEventListener("popstate", () => {
     state = fromURL(window.location.search);
     syncControls();
@@ -244,6 +246,9 @@ function load() {
     render.all({ summary: r[0], trend: r[1], sources: r[2], topQty: r[3], topRev: r[4], categories: r[5],
       customers: r[6], brands: r[7], expenses: r[8], profit: r[9] }, lookups, { into: drillInto, up: drillUp });
     lastPeriod = r[0].period;
+    return margin.show(r[9], withParams(), signal).then(() => r);
+  }).then((r) => {
+    if (!r || mine !== seq) return;
     celebrateCrossings(r[0]);
     $("updated-at").textContent = TEXT.updatedAt(F.timeNow());
     body.dataset.state = "ready";

@@ -167,6 +167,9 @@ export function profit(id, points) {
         borderRadius: 4, order: 1 },
       { label: TEXT.expenses, data: points.map((p) => p.expenses), backgroundColor: "#fda4af",
         borderRadius: 4, order: 1 },
+      // Cost of goods, only in the points of those who may see costs.
+      ...(points.length && points[0].cogs !== undefined ? [{ label: TEXT.cogs, data: points.map((p) => p.cogs),
+        backgroundColor: "#fcd34d", borderRadius: 4, order: 1 }] : []),
     ] },
     options: {
       interaction: { mode: "index", intersect: false },

@@ -58,6 +58,7 @@ export const TEXT = {
   revenue: _("Revenue"),
   expenses: _("Expenses"),
   profit: _("Profit"),
+  cogs: _("Cost of goods"),
   averageCheck: _("Average check"),
   compared: (range) => _("Compared: {range}", { range }),
   pointTooltip: (day, revenue, orders, count) =>

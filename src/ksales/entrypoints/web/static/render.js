@@ -147,8 +147,9 @@ function brands(b) {
 function profit(p, e) {
   setEmpty("panel-profit", p.revenue === 0 && p.expenses === 0);
   $("profit-expenses").textContent = F.money(p.expenses);
-  $("profit-gross").textContent = F.money(p.gross_profit);
-  $("profit-margin").textContent = F.percent(p.margin_pct);
+  // Cost fields are absent for those who may not see costs (SPEC §6): show a dash, never NaN.
+  $("profit-gross").textContent = p.gross_profit === undefined ? "—" : F.money(p.gross_profit);
+  $("profit-margin").textContent = p.margin_pct === undefined ? "—" : F.percent(p.margin_pct);
   $("expenses-avg").textContent = F.money(e.avg_per_order);
   const list = $("expense-types");
   while (list.firstChild) list.removeChild(list.firstChild);
