@@ -24,6 +24,7 @@ from ksales.services.access import AccessService
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import Backoff, Health
 from ksales.services.milestone_alerts import MilestoneAlerts
+from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
 from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import SyncService
@@ -189,8 +190,14 @@ class Container(containers.DeclarativeContainer):
     bot_identity = providers.Singleton(make_bot_identity, settings)
 
     analytics = providers.Factory(
-        AnalyticsService, store=sales_store, rules=rules, milestones=milestones, clock=clock
+        AnalyticsService,
+        store=sales_store,
+        rules=rules,
+        milestones=milestones,
+        clock=clock,
+        goals=providers.Callable(lambda s: s.goals, settings),
     )
+    goal_service = providers.Factory(GoalService, store=sales_store)
     sync = providers.Singleton(SyncService, crm=crm, store=sales_store, clock=clock)
     stock_snapshots = providers.Singleton(
         StockSnapshots,

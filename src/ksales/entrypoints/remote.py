@@ -18,6 +18,7 @@ import httpx
 from ksales.domain.categories import CategoryTree
 from ksales.domain.errors import InvalidParameter, KsalesError, NotFound, StoreUnavailable
 from ksales.domain.filters import Filters
+from ksales.domain.goals import month_key
 from ksales.domain.model import Category, ExpenseType, Source
 from ksales.domain.periods import Period, PeriodKind, parse_compare
 from ksales.domain.ranking import RankBy
@@ -37,6 +38,7 @@ from ksales.domain.results import (
 from ksales.domain.trend import Granularity
 from ksales.entrypoints.serialize import UnreadableJson, from_json
 from ksales.services.analytics import ScopedRequest
+from ksales.services.pace import MonthGoals
 from ksales.services.params import REPORT_PARAMETERS, ReportRequest
 
 #: What the report methods take: a request, or one the local service already resolved (as `parse` gives).
@@ -193,6 +195,11 @@ class RemoteAnalytics:
 
     def profit(self, request: Requested) -> Profit:
         return self._report(Profit, "/api/expenses/profit", request)
+
+    def month_goals(self, month: date | None = None) -> MonthGoals:
+        """Each sales type's goal for the month (default: the service's this month), with its source."""
+        params = {} if month is None else {"month": month_key(month)}
+        return self._read(MonthGoals, self._get("/api/goals", params))
 
     def bundle(self, request: Requested) -> ReportBundle:
         """Everything the Excel workbook needs (every product and brand, not a top list)."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Protocol
 
 from attrs import field, frozen
 
 from ksales.domain.filters import Scope
+from ksales.domain.goals import MonthlyGoal
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
@@ -22,6 +23,7 @@ from ksales.domain.results import (
     SourceTotals,
     Totals,
 )
+from ksales.domain.rules import SalesType
 from ksales.domain.stock import StockSnapshot
 
 
@@ -134,6 +136,27 @@ class SalesStore(Protocol):
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         """Paid expenses of every non-excluded order of the scope, canceled orders included."""
+        ...
+
+    # --- pace and goals (SPEC §5) -------------------------------------------------------------
+    def totals_until(self, scope: Scope, until: time, canceled: bool = False) -> Totals:
+        """`totals` (canceled: `returns`) with the last day cut: orders placed before local `until`."""
+        ...
+
+    def daily_before(self, scope: Scope, until: time) -> list[DayTotals]:
+        """`daily` counting, on every day, only the orders placed before local time of day `until`."""
+        ...
+
+    def goals(self) -> list[MonthlyGoal]:
+        """The goals admins set, by month and sales type."""
+        ...
+
+    def set_goal(self, goal: MonthlyGoal) -> None:
+        """Keep an admin's goal, replacing that month's goal for its sales type."""
+        ...
+
+    def delete_goal(self, month: date, sales_type: SalesType) -> bool:
+        """Forget an admin's goal; False when there was none."""
         ...
 
     def close(self) -> None: ...
