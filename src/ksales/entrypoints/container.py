@@ -229,6 +229,7 @@ class Container(containers.DeclarativeContainer):
         dashboard_url=providers.Callable(lambda s: s.dashboard_url, settings),
         catalog=catalog,
         language=language,
+        goals=goal_service,
     )
 
 

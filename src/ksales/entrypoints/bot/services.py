@@ -13,6 +13,7 @@ from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
 from ksales.services.milestone_alerts import MilestoneAlerts
+from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
 
 
@@ -29,6 +30,8 @@ class BotServices:
     catalog: Catalog
     #: KSALES_LANGUAGE: what the bot speaks to a user with no language of their own.
     language: Language
+    #: The goals admins set with /goal.
+    goals: GoalService
 
     def language_of(self, user_id: int, telegram_code: str | None = None) -> Language:
         """The user's language from /settings, else Telegram's (uk or en), else KSALES_LANGUAGE."""
