@@ -49,8 +49,8 @@ def test_every_query_agrees(
         assert_same_lookups(real, fake)
         assert_same_orders(real, fake, [o.id for o in orders])
         # Cut at the local times of some orders too: an order placed exactly at the cut is left out.
-        placed = [o.placed_at.astimezone(rules.timezone).time().replace(microsecond=0) for o in orders[:3]]
-        assert_same_aggregates(real, fake, [*WHOLE, *scope_list], [*CUTS, *placed])
+        placed = [o.placed_at.astimezone(rules.timezone).time().replace(microsecond=0) for o in orders[:2]]
+        assert_same_aggregates(real, fake, [*WHOLE, *scope_list], [CUTS[1], *placed])
 
 
 @given(rules=rules, orders=order_sets(10))
