@@ -22,8 +22,8 @@ from ksales.domain.rules import Rules
 
 KYIV = ZoneInfo("Europe/Kyiv")
 RULES = Rules(KYIV, frozenset({15}), frozenset({9}), frozenset({42}))
-#: 2026-11-26 12:00 in Kyiv.
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+#: 2026-11-26 12:30 in Kyiv: the shop's orders of the day (placed at 12:00) are before now (same time of day).
+NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 
 DICTIONARIES = Dictionaries(
     sources=(Source(1, "Instagram"), Source(2, "Telegram"), Source(3, "Shopify"), Source(9, "Old shop")),

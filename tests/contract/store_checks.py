@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from attrs import frozen
 
@@ -17,11 +17,22 @@ from ksales.domain.rules import SalesType
 from ksales.ports.store import SalesStore
 
 #: Not reads of the shop.
-WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "save_stock_snapshot", "close"})
+WRITES = frozenset(
+    {"apply", "save_dictionaries", "set_meta", "save_stock_snapshot", "set_goal", "delete_goal", "close"}
+)
 #: Reads with arguments of their own: `product_ranking` and the lookups by id or window are compared
 #: by hand below; meta values are whatever the caller wrote, checked by the tests that write them.
 BY_HAND = frozenset(
-    {"product_ranking", "get_order", "order_ids_placed_between", "get_meta", "stock_snapshot", "line_costs"}
+    {
+        "product_ranking",
+        "get_order",
+        "order_ids_placed_between",
+        "get_meta",
+        "stock_snapshot",
+        "line_costs",
+        "totals_until",
+        "daily_before",
+    }
     | {
         "time_to_second_order",
         "segment_totals",
@@ -29,6 +40,8 @@ BY_HAND = frozenset(
         "customers_entering",
     }  # `assert_same_customers`
 )
+#: Cuts of the same-time reads (`totals_until`, `daily_before`): midnight, a morning, the last second.
+CUTS = (time(0, 0), time(10, 42), time(23, 59, 59))
 
 
 @frozen
@@ -67,8 +80,21 @@ def assert_same_lookups(real: SalesStore, fake: SalesStore) -> None:
         assert getattr(real, name)() == getattr(fake, name)(), name
 
 
-def assert_same_aggregates(real: SalesStore, fake: SalesStore, scopes: Iterable[Scope]) -> None:
+def assert_same_aggregates(
+    real: SalesStore, fake: SalesStore, scopes: Iterable[Scope], cuts: Iterable[time] = CUTS
+) -> None:
+    cuts = tuple(cuts)
     for scope in scopes:
+        for until in cuts:
+            for canceled in (False, True):
+                assert real.totals_until(scope, until, canceled) == fake.totals_until(
+                    scope, until, canceled
+                ), (
+                    until,
+                    canceled,
+                    scope,
+                )
+            assert real.daily_before(scope, until) == fake.daily_before(scope, until), (until, scope)
         for name in AGGREGATES:
             assert getattr(real, name)(scope) == getattr(fake, name)(scope), (name, scope)
         for by in RankBy:

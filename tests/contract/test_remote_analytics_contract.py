@@ -137,6 +137,9 @@ def test_every_lookup_is_the_same_locally_and_remotely(
     assert [(s.id, s.name) for s in remote.sources()] == [(s.id, s.name) for s in local.sources()]
     assert [(t.id, t.name) for t in remote.expense_types()] == [(t.id, t.name) for t in local.expense_types()]
     assert remote.categories() == local.categories()
+    same(local.month_goals(), remote.month_goals())
+    october = local.today().replace(month=10, day=1)
+    same(local.month_goals(october), remote.month_goals(october))
     assert remote.root_categories() == local.root_categories()
     assert remote.brand_names() == local.brand_names()
     for category in local.categories():

@@ -41,6 +41,8 @@ def test_document_describes_every_api_route() -> None:
     documented = set(build_document("test")["paths"])
     assert api_routes - {"/api/openapi.json"} == documented
     for path, item in build_document("test")["paths"].items():
+        if "get" not in item:  # changes only (PUT/DELETE /api/goals/{month})
+            continue
         assert item["get"]["responses"]["200"]["content"]["application/json"]["schema"], path
 
 

@@ -11,7 +11,7 @@ from ksales.domain.users import User, UserStatus
 #: What a stranger (or anyone not approved) may do.
 PUBLIC_ACTIONS = frozenset({"start", "help", "request_access"})
 #: What only admins may do; every other action needs an approved user.
-ADMIN_ACTIONS = frozenset({"users", "review"})
+ADMIN_ACTIONS = frozenset({"users", "review", "goal"})
 
 
 class RequestOutcome(StrEnum):

@@ -12,7 +12,9 @@ from decimal import Decimal
 from attrs import frozen
 
 from ksales.domain.filters import Filters
+from ksales.domain.goals import GoalStatus
 from ksales.domain.milestones import MilestoneStatus
+from ksales.domain.pace import Projection
 from ksales.domain.periods import Period
 
 # --- What the store aggregates ---------------------------------------------------------------
@@ -120,6 +122,8 @@ class Comparison:
     revenue_change_pct: Decimal | None
     orders_change_pct: Decimal | None
     avg_check_change_pct: Decimal | None
+    #: The local time of day both ranges stop at on their last day (`"10:42"`) when the period ends today.
+    until: str | None = None
 
 
 @frozen
@@ -132,6 +136,8 @@ class Summary:
     returns: Totals
     comparison: Comparison | None
     milestones: MilestoneStatus
+    projection: Projection | None = None
+    goal: GoalStatus | None = None
 
 
 @frozen

@@ -24,6 +24,7 @@ from ksales.services.access import AccessService
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import Backoff, Health
 from ksales.services.milestone_alerts import MilestoneAlerts
+from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
 from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import SyncService
@@ -190,7 +191,12 @@ class Container(containers.DeclarativeContainer):
     bot_identity = providers.Singleton(make_bot_identity, settings)
 
     analytics = providers.Factory(
-        AnalyticsService, store=sales_store, rules=rules, milestones=milestones, clock=clock
+        AnalyticsService,
+        store=sales_store,
+        rules=rules,
+        milestones=milestones,
+        clock=clock,
+        goals=providers.Callable(lambda s: s.goals, settings),
     )
     sync = providers.Singleton(
         SyncService,
@@ -204,6 +210,7 @@ class Container(containers.DeclarativeContainer):
             interval_seconds=settings.provided.sync_interval,
         ),
     )
+    goal_service = providers.Factory(GoalService, store=sales_store)
     stock_snapshots = providers.Singleton(
         StockSnapshots,
         crm=crm,
@@ -235,6 +242,7 @@ class Container(containers.DeclarativeContainer):
         catalog=catalog,
         language=language,
         show_costs=providers.Callable(lambda s: s.show_costs, settings),
+        goals=goal_service,
     )
 
 

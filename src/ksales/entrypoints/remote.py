@@ -19,6 +19,7 @@ from ksales.domain.categories import CategoryTree
 from ksales.domain.customers import DEFAULT_MONTHS, CohortReport, CustomerList, Segment, SegmentReport
 from ksales.domain.errors import InvalidParameter, KsalesError, NotFound, StoreUnavailable
 from ksales.domain.filters import Filters
+from ksales.domain.goals import month_key
 from ksales.domain.margin import MARGIN_LIMIT_DEFAULT, MarginBreakdown, MarginBy
 from ksales.domain.model import Category, ExpenseType, Source
 from ksales.domain.periods import Period, PeriodKind, parse_compare
@@ -39,6 +40,7 @@ from ksales.domain.results import (
 from ksales.domain.trend import Granularity
 from ksales.entrypoints.serialize import UnreadableJson, from_json
 from ksales.services.analytics import ScopedRequest
+from ksales.services.pace import MonthGoals
 from ksales.services.params import REPORT_PARAMETERS, ReportRequest
 
 #: What the report methods take: a request, or one the local service already resolved (as `parse` gives).
@@ -206,6 +208,11 @@ class RemoteAnalytics:
         return self._report(
             MarginBreakdown, "/api/margin/breakdown", request, by=by.value, parent_id=parent_id, limit=limit
         )
+
+    def month_goals(self, month: date | None = None) -> MonthGoals:
+        """Each sales type's goal for the month (default: the service's this month), with its source."""
+        params = {} if month is None else {"month": month_key(month)}
+        return self._read(MonthGoals, self._get("/api/goals", params))
 
     def bundle(self, request: Requested) -> ReportBundle:
         """Everything the Excel workbook needs (every product and brand, not a top list)."""

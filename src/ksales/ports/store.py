@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Protocol
 
@@ -11,6 +11,7 @@ from attrs import field, frozen
 
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope
+from ksales.domain.goals import MonthlyGoal
 from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
@@ -179,6 +180,27 @@ class SalesStore(Protocol):
         """Line revenue, revenue of lines with a known cost and their cost (COGS) over the counted orders'
         matching lines, per business day, product (id; line name without one), category id or brand key;
         in `cost_sort_key` order, groups without lines left out."""
+        ...
+
+    # --- pace and goals (SPEC §5) -------------------------------------------------------------
+    def totals_until(self, scope: Scope, until: time, canceled: bool = False) -> Totals:
+        """`totals` (canceled: `returns`) with the last day cut: orders placed before local `until`."""
+        ...
+
+    def daily_before(self, scope: Scope, until: time) -> list[DayTotals]:
+        """`daily` counting, on every day, only the orders placed before local time of day `until`."""
+        ...
+
+    def goals(self) -> list[MonthlyGoal]:
+        """The goals admins set, by month and sales type."""
+        ...
+
+    def set_goal(self, goal: MonthlyGoal) -> None:
+        """Keep an admin's goal, replacing that month's goal for its sales type."""
+        ...
+
+    def delete_goal(self, month: date, sales_type: SalesType) -> bool:
+        """Forget an admin's goal; False when there was none."""
         ...
 
     def close(self) -> None: ...

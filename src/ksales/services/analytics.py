@@ -6,7 +6,7 @@ web API, the bot, the workbook and the library all go through exactly this surfa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from attrs import frozen
@@ -16,10 +16,12 @@ from ksales.domain.comparison import compare_totals
 from ksales.domain.customers import DEFAULT_MONTHS, CohortReport, CustomerList, Segment, SegmentReport
 from ksales.domain.errors import InvalidFilter, InvalidParameter, NotFound
 from ksales.domain.filters import Scope, brand_key
+from ksales.domain.goals import MonthlyGoal
 from ksales.domain.margin import MARGIN_LIMIT_DEFAULT, MarginBreakdown, MarginBy
 from ksales.domain.milestones import MilestoneConfig, evaluate
 from ksales.domain.model import Category, ExpenseType, Source
 from ksales.domain.money import ZERO, average, percent
+from ksales.domain.pace import until_label
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     AovPoint,
@@ -50,7 +52,7 @@ from ksales.domain.rules import Rules
 from ksales.domain.trend import Granularity, bucket_points
 from ksales.ports.clock import Clock
 from ksales.ports.store import SalesStore
-from ksales.services import customers
+from ksales.services import customers, pace
 from ksales.services.margin import margin_report, profit_report
 from ksales.services.params import ReportRequest, parse_request
 
@@ -66,11 +68,20 @@ class ScopedRequest:
 class AnalyticsService:
     """Every figure of the dashboard, the bot and the library, computed from one SalesStore."""
 
-    def __init__(self, store: SalesStore, rules: Rules, milestones: MilestoneConfig, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: SalesStore,
+        rules: Rules,
+        milestones: MilestoneConfig,
+        clock: Clock,
+        goals: Sequence[MonthlyGoal] = (),
+    ) -> None:
         self.store = store
         self.rules = rules
         self.milestones = milestones
         self.clock = clock
+        #: The goals of `KSALES_GOALS` (an admin's goal in the store wins over them).
+        self.goals = tuple(goals)
 
     # --- requests -----------------------------------------------------------------------------
     def today(self) -> date:
@@ -108,21 +119,33 @@ class AnalyticsService:
     def summary(self, request: ReportRequest | ScopedRequest) -> Summary:
         request, scope = self._resolve(request)
         period = request.period
-        totals = self.store.totals(scope)
+        now = self.clock.now().astimezone(self.rules.timezone)
+        until = pace.cut_for(period, now)
+        totals = pace.cut_totals(self.store, scope, until)
         other = period.comparison(request.compare)
-        comparison = (
-            None if other is None else compare_totals(totals, self.store.totals(scope.over(other)), other)
-        )
+        comparison = None
+        if other is not None:
+            before = pace.cut_totals(self.store, scope.over(other), until)
+            comparison = compare_totals(totals, before, other, until_label(until))
+        projected = pace.projection(self.store, period, scope, totals, now)
         return Summary(
             period=period,
             filters=request.filters,
             orders=totals.orders,
             revenue=totals.revenue,
             avg_check=average(totals.revenue, totals.orders),
-            returns=self.store.returns(scope),
+            returns=pace.cut_totals(self.store, scope, until, canceled=True),
             comparison=comparison,
             milestones=evaluate(totals.revenue, period.kind, self.milestones),
+            projection=projected,
+            goal=pace.goal_for(
+                self.store, self.goals, period, request.filters, totals.revenue, projected, now.date()
+            ),
         )
+
+    def month_goals(self, month: date | None = None) -> pace.MonthGoals:
+        """Each sales type's goal for the month (default: this month) with its source (SPEC §6 Goals)."""
+        return pace.month_goals(self.store, self.goals, month or self.today().replace(day=1))
 
     def trend(
         self, request: ReportRequest | ScopedRequest, granularity: Granularity = Granularity.DAY

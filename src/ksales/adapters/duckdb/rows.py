@@ -21,6 +21,7 @@ from attrs import AttrsInstance
 from ksales.adapters.duckdb.tables import BUYER, EXPENSE, LINE, ORDER, PRODUCT, Column, Fields
 from ksales.domain.filters import brand_key
 from ksales.domain.model import Expense, Order, OrderLine, Product
+from ksales.domain.pace import local_seconds
 from ksales.domain.rules import Rules, SalesType, business_day, is_canceled, is_excluded, sales_type_of
 
 Cell = str | None
@@ -117,10 +118,11 @@ def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row],
         is_canceled(order, rules),
         sales_type_of(order, rules) is SalesType.B2B,
     )
-    row = tuple(map(cell, (*ORDER.values(order), order.placed_at, digest, *flags)))
+    seconds = local_seconds(order, rules.timezone)
+    row = tuple(map(cell, (*ORDER.values(order), order.placed_at, digest, *flags, seconds)))
     shared = (order.placed_at, order.source_id, *flags)
     lines = [
-        tuple(map(cell, (order.id, position, *LINE.values(line), *shared)))
+        tuple(map(cell, (order.id, position, *LINE.values(line), *shared, seconds)))
         for position, line in enumerate(order.lines)
     ]
     # The first paid expense of the order, and of each type: counting them counts orders.

@@ -132,8 +132,22 @@ _V_CUSTOMERS = (
     _customer_table.BACKFILL,
 )
 
+
+# Pace (SPEC §5 same time of day, goals): each order's local time of day in seconds since midnight, on
+# orders and their lines, back-filled by `pace.sync_local_times` (it needs the store's time zone), and
+# the goals admins set.
+_V_PACE = (
+    "ALTER TABLE orders ADD COLUMN IF NOT EXISTS local_seconds INTEGER DEFAULT 0",
+    "ALTER TABLE order_lines ADD COLUMN IF NOT EXISTS local_seconds INTEGER DEFAULT 0",
+    "DELETE FROM store_info WHERE key = 'local_time'",
+    f"""CREATE TABLE IF NOT EXISTS goals (
+        month DATE NOT NULL, sales_type VARCHAR NOT NULL, amount {MONEY} NOT NULL,
+        PRIMARY KEY (month, sales_type)
+    )""",
+)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS, _V_PACE)
 
 LATEST_VERSION = len(MIGRATIONS)
 

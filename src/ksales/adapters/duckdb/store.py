@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -13,7 +13,7 @@ from typing import TypeVar
 import duckdb
 from attrs import AttrsInstance
 
-from ksales.adapters.duckdb import customers, queries
+from ksales.adapters.duckdb import customers, pace, queries
 from ksales.adapters.duckdb.derived import sync_derived
 from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
@@ -23,6 +23,7 @@ from ksales.adapters.duckdb.writes import set_meta, write_changes, write_diction
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
+from ksales.domain.goals import MonthlyGoal
 from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
@@ -67,6 +68,7 @@ class DuckDbSalesStore:
             cursor = self._cursor()
             self.schema_version = migrate(cursor)
             sync_derived(cursor, rules)
+            pace.sync_local_times(cursor, rules.timezone)
 
     # --- plumbing -----------------------------------------------------------------------------
     def _cursor(self) -> Cursor:
@@ -312,6 +314,22 @@ class DuckDbSalesStore:
 
         with self._lock:
             export_database(self._cursor(), directory)
+
+    # --- pace and goals -----------------------------------------------------------------------
+    def totals_until(self, scope: Scope, until: time, canceled: bool = False) -> Totals:
+        return self._read("computing cut totals", lambda c: pace.totals_until(c, scope, until, canceled))
+
+    def daily_before(self, scope: Scope, until: time) -> list[DayTotals]:
+        return self._read("computing early daily totals", lambda c: pace.daily_before(c, scope, until))
+
+    def goals(self) -> list[MonthlyGoal]:
+        return self._read("reading goals", pace.goals)
+
+    def set_goal(self, goal: MonthlyGoal) -> None:
+        self._write("saving a goal", lambda c: pace.set_goal(c, goal))
+
+    def delete_goal(self, month: date, sales_type: SalesType) -> bool:
+        return self._write("deleting a goal", lambda c: pace.delete_goal(c, month, sales_type))
 
     def close(self) -> None:
         """Close every cursor and the connection (idempotent)."""

@@ -241,8 +241,17 @@ FLAGS = (
 #: Repeated from the order on its lines.
 SHARED = (Column("placed_at", TIMESTAMP), Column("source_id", BIGINT), *FLAGS)
 
-ORDER_COLUMNS = (*ORDER.columns, Column("placed_at", TIMESTAMP), Column("content_hash", VARCHAR), *FLAGS)
-LINE_COLUMNS = (*CHILD_KEY, *LINE.columns, *SHARED)
+#: The order's local time of day (seconds since midnight), on the order and its lines (same time of day).
+LOCAL_SECONDS = Column("local_seconds", INTEGER)
+
+ORDER_COLUMNS = (
+    *ORDER.columns,
+    Column("placed_at", TIMESTAMP),
+    Column("content_hash", VARCHAR),
+    *FLAGS,
+    LOCAL_SECONDS,
+)
+LINE_COLUMNS = (*CHILD_KEY, *LINE.columns, *SHARED, LOCAL_SECONDS)
 EXPENSE_COLUMNS = (
     *CHILD_KEY,
     *EXPENSE.columns,

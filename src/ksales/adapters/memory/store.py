@@ -9,12 +9,13 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from ksales.adapters.memory import customers
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope, brand_key
+from ksales.domain.goals import MonthlyGoal
 from ksales.domain.margin import CostGroup, LineCosts, cost_sort_key, line_cost
 from ksales.domain.model import (
     Category,
@@ -26,6 +27,7 @@ from ksales.domain.model import (
     Source,
     Status,
 )
+from ksales.domain.pace import local_seconds, seconds_of_day
 from ksales.domain.quality import DataQualityCounts
 from ksales.domain.ranking import RankBy, rank_products
 from ksales.domain.results import (
@@ -71,6 +73,7 @@ class InMemorySalesStore:
         self._expense_types: dict[int, ExpenseType] = {}
         self._categories: dict[int, Category] = {}
         self._products: dict[int, Product] = {}
+        self._goals: dict[tuple[date, str], MonthlyGoal] = {}
         self._lock = threading.RLock()
 
     # --- writes -------------------------------------------------------------------------------
@@ -333,6 +336,39 @@ class InMemorySalesStore:
                     acc[2] += cost
         rows = [LineCosts(k, n, *values) for (k, n), values in sums.items()]  # type: ignore[arg-type]
         return sorted(rows, key=cost_sort_key)
+
+    # --- pace and goals -----------------------------------------------------------------------
+    def totals_until(self, scope: Scope, until: time, canceled: bool = False) -> Totals:
+        cut = seconds_of_day(until)
+        orders = self._canceled(scope) if canceled else self._counted(scope)
+        return self._totals(
+            (o for o in orders if self._day(o) < scope.end or local_seconds(o, self.rules.timezone) < cut),
+            scope,
+        )
+
+    def daily_before(self, scope: Scope, until: time) -> list[DayTotals]:
+        cut = seconds_of_day(until)
+        by_day: dict[date, list[Order]] = defaultdict(list)
+        for order in self._counted(scope):
+            if local_seconds(order, self.rules.timezone) < cut:
+                by_day[self._day(order)].append(order)
+        return [
+            DayTotals(day, totals.orders, totals.revenue)
+            for day, orders in sorted(by_day.items())
+            for totals in [self._totals(orders, scope)]
+        ]
+
+    def goals(self) -> list[MonthlyGoal]:
+        with self._lock:
+            return [self._goals[key] for key in sorted(self._goals)]
+
+    def set_goal(self, goal: MonthlyGoal) -> None:
+        with self._lock:
+            self._goals[(goal.month, goal.sales_type.value)] = goal
+
+    def delete_goal(self, month: date, sales_type: SalesType) -> bool:
+        with self._lock:
+            return self._goals.pop((month, sales_type.value), None) is not None
 
     def close(self) -> None:
         """Nothing to release."""

@@ -27,6 +27,7 @@ from ksales.entrypoints.bot.access_handlers import AccessHandlers
 from ksales.entrypoints.bot.custom import Cancel, custom_range_conversation
 from ksales.entrypoints.bot.errors import ErrorHandler
 from ksales.entrypoints.bot.gate import Gate
+from ksales.entrypoints.bot.goal_handlers import GoalHandlers
 from ksales.entrypoints.bot.jobs import Jobs, schedule
 from ksales.entrypoints.bot.report_handlers import ReportHandlers
 from ksales.entrypoints.bot.search_handlers import search_conversation
@@ -49,6 +50,7 @@ COMMANDS = (
     ("dashboard", N_("Open the dashboard")),
     ("settings", N_("Your settings")),
     ("users", N_("Manage access (admins)")),
+    ("goal", N_("Monthly goals (admins)")),
     ("help", N_("What the bot can do")),
     ("start", N_("Start / request access")),
     ("cancel", N_("Cancel the current action")),
@@ -145,6 +147,7 @@ def register(application: BotApp, services: BotServices) -> None:
             CommandHandler("help", access.help),
             CommandHandler("dashboard", access.dashboard),
             CommandHandler("users", access.users),
+            CommandHandler("goal", GoalHandlers(services).goal),
             CommandHandler("report", reports.report),
             CommandHandler("top", reports.top),
             CommandHandler("excel", reports.excel),

@@ -9,9 +9,14 @@ from datetime import time, timedelta, tzinfo
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, JobQueue
 
+from ksales.domain.filters import Filters
 from ksales.domain.periods import PeriodKind
-from ksales.entrypoints.bot import texts
+from ksales.domain.results import Summary
+from ksales.domain.rules import SalesType
+from ksales.entrypoints.bot import pace_texts, texts
 from ksales.entrypoints.bot.services import BotServices
+from ksales.services.params import ReportRequest
+from ksales.services.reporting import ReportingService
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +24,12 @@ MILESTONE_JOB = "milestones"
 MILESTONE_INTERVAL = timedelta(minutes=1)
 #: A morning digest sums up yesterday; a later one shows today so far.
 MORNING_UNTIL = 12
+
+
+def month_summary(reporting: ReportingService, sales_type: SalesType) -> Summary:
+    """This month so far, with its projection and goal: the digest's pace (SPEC §7)."""
+    period = reporting.period(PeriodKind.MONTH)
+    return reporting.analytics.summary(ReportRequest(period, Filters(sales_type=sales_type)))
 
 
 def digest_job_name(hour: int) -> str:
@@ -55,6 +66,8 @@ class Jobs:
             )
             t = self.s.translator_of(user.id)
             report = texts.report(t, result.summary, result.sources, self.s.currency)
+            month = await asyncio.to_thread(month_summary, reporting, user.settings.sales_type)
+            report += pace_texts.month_pace(t, month, self.s.currency)
             text = "🗞 " + t.gettext("Daily digest") + "\n\n" + report
             await self._send(context, user.id, text)
 

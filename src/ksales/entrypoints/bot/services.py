@@ -14,6 +14,7 @@ from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
 from ksales.services.milestone_alerts import MilestoneAlerts
+from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
 
 
@@ -30,6 +31,9 @@ class BotServices:
     catalog: Catalog
     #: KSALES_LANGUAGE: what the bot speaks to a user with no language of their own.
     language: Language
+    #: The goals admins set with /goal.
+    goals: GoalService
+
     #: KSALES_SHOW_COSTS: who sees cost of goods, gross profit and margins in /report.
     show_costs: CostVisibility = CostVisibility.ADMINS
 

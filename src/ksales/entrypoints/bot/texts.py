@@ -13,6 +13,7 @@ from ksales.domain.model import Order
 from ksales.domain.names import MILESTONE_KIND_NAMES
 from ksales.domain.results import SourceBreakdown, Summary, TopProducts
 from ksales.domain.users import User, UserSettings, UserStatus
+from ksales.entrypoints.bot import pace_texts as pace
 from ksales.entrypoints.bot import ranges
 from ksales.entrypoints.bot.keyboards import LANGUAGE_NAMES, SALES_TYPE_LABELS
 from ksales.ports.language import Translator
@@ -35,6 +36,7 @@ HELP = N_(
     "/dashboard — open the web dashboard\n"
     "/settings — your language, default sales type and period, milestone alerts, daily digest\n"
     "/users — manage access (admins)\n"
+    "/goal — this month's goals; /goal 3500000 or /goal b2b 900000 sets one (admins)\n"
     "/cancel — stop what you started\n"
     "/help — this message"
 )
@@ -123,7 +125,9 @@ def report(
             amount=t.money(summary.returns.revenue, currency),
         )
     )
-    if c is not None:
+    if c is not None and c.until is not None:
+        lines.append(pace.compared_until(t, c, currency, orders(t, c.orders)))
+    elif c is not None:
         lines.append(
             t.gettext(
                 "Compared with {range}: {amount}, {orders}",
@@ -151,6 +155,7 @@ def report(
             ),
         ]
     lines += ["", milestone_line(t, summary.milestones, currency)]
+    lines += pace.lines(t, summary, currency)
     return "\n".join(lines)
 
 

@@ -62,6 +62,10 @@ def summary_table(result: Summary) -> Table:
         "comparison_revenue": c and c.revenue,
         "comparison_avg_check": c and c.avg_check,
         "revenue_change_pct": c and c.revenue_change_pct,
+        "comparison_until": c and c.until,
+        "projected_revenue": result.projection and result.projection.revenue,
+        "projected_orders": result.projection and result.projection.orders,
+        "goal": result.goal and result.goal.amount,
     }
     return list(row), [to_json(row)]
 

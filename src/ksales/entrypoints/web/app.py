@@ -21,7 +21,7 @@ from ksales.domain.errors import InvalidParameter, NotFound, StoreError
 from ksales.entrypoints import runtime
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Settings
-from ksales.entrypoints.web import api, lookups, openapi, pages, quality
+from ksales.entrypoints.web import api, goals, lookups, openapi, pages, quality
 from ksales.entrypoints.web.middleware import (
     AcceptEncodingMiddleware,
     LoginGateMiddleware,
@@ -84,6 +84,7 @@ def create_app(container: Container, *, background: bool = True, address: str | 
         state: dict[str, Any] = {
             "settings": settings,
             "analytics": container.analytics(),
+            "goal_service": container.goal_service(),
             "sync": container.sync(),
             "health": container.health(),
             "auth": auth,
@@ -103,6 +104,7 @@ def create_app(container: Container, *, background: bool = True, address: str | 
     routes = [
         *pages.routes,
         *api.routes,
+        *goals.routes,
         *lookups.routes,
         *quality.routes,
         *openapi.routes,

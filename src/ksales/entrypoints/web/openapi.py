@@ -67,6 +67,28 @@ COMPARISON = obj(
     revenue_change_pct=nullable(NUM),
     orders_change_pct=nullable(NUM),
     avg_check_change_pct=nullable(NUM),
+    until=nullable({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}),
+)
+
+
+SALES_TYPE: Schema = {"type": "string", "enum": ["retail", "b2b", "all"]}
+MONTH: Schema = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
+GOAL_SOURCE: Schema = {"type": "string", "enum": ["set", "env", "suggested"]}
+GOAL = obj(
+    month=MONTH,
+    sales_type=SALES_TYPE,
+    amount=NUM,
+    source=GOAL_SOURCE,
+    progress_pct=NUM,
+    projected_pct=NUM,
+    on_pace={"type": "boolean"},
+    needed_per_day=NUM,
+)
+MONTH_GOALS = obj(
+    month=MONTH,
+    goals=array(obj(sales_type=SALES_TYPE, amount=nullable(NUM), source=nullable(GOAL_SOURCE))),
+    editable={"type": "boolean"},
+    csrf_token=nullable(STR),
 )
 
 
@@ -140,6 +162,8 @@ REPORTS: dict[str, tuple[str, Schema, list[Schema]]] = {
             returns=obj(orders=INT, revenue=NUM),
             comparison=nullable(COMPARISON),
             milestones=MILESTONES,
+            projection=nullable(obj(revenue=NUM, orders=INT)),
+            goal=nullable(GOAL),
         ),
         [],
     ),
@@ -410,6 +434,53 @@ def _operation(summary: str, schema: Schema, parameters: list[Schema]) -> Schema
     return {"parameters": [FORMAT], "get": operation}
 
 
+def _goal_paths() -> dict[str, Schema]:
+    """`GET /api/goals`, and `PUT`/`DELETE /api/goals/{month}` for an admin's session with its CSRF token."""
+    listing = _operation(
+        "Each sales type's goal for the month, with its source (editable and csrf_token for an admin's page)",
+        MONTH_GOALS,
+        [_param("month", MONTH, "YYYY-MM; default this month.")],
+    )
+    month = _param("month", MONTH, "The goal's month, YYYY-MM.", where="path")
+    csrf = _param("X-CSRF-Token", STR, "The csrf_token GET /api/goals gave the admin's page.", where="header")
+    csrf["required"] = True
+    refused = _json("Not an admin's session, or no CSRF token", ERROR)
+
+    def change(summary: str, body: Schema | None, extra: list[Schema]) -> Schema:
+        operation: Schema = {
+            "summary": summary,
+            "parameters": [month, csrf, *extra],
+            "responses": {
+                "200": _json("The month's goals", MONTH_GOALS),
+                "400": _json("Invalid input", ERROR),
+                "401": UNAUTHORIZED,
+                "403": refused,
+            },
+            "security": [{"session": []}],
+        }
+        if body is not None:
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        return operation
+
+    amount = {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 1e15}
+    setting = {
+        "type": "object",
+        "required": ["amount"],
+        "properties": {"sales_type": SALES_TYPE, "amount": amount},
+    }
+    return {
+        "/api/goals": listing,
+        "/api/goals/{month}": {
+            "put": change("Set the month's goal for a sales type (an admin)", setting, []),
+            "delete": change(
+                "Return the month's goal for a sales type to the suggestion (an admin)",
+                None,
+                [_param("sales_type", SALES_TYPE, "retail (default), b2b or all.")],
+            ),
+        },
+    }
+
+
 def build_document(version: str) -> Schema:
     paths: dict[str, Schema] = {
         path: _operation(summary, schema, [*SHARED_PARAMETERS, *extra])
@@ -437,6 +508,7 @@ def build_document(version: str) -> Schema:
             "/api/data-quality": _operation("The `ksales doctor` data-quality report", DATA_QUALITY, []),
         }
     )
+    paths.update(_goal_paths())
     return {
         "openapi": "3.0.3",
         "info": {

@@ -6,6 +6,7 @@ import { csvHref, offerCsv } from "./downloads.js";
 import { loadCustomers } from "./customers.js";
 import * as margin from "./margin.js";
 import { celebrateCrossings } from "./milestones.js";
+import * as pace from "./pace.js";
 import { DEFAULTS, apiQuery, fromURL, pageQuery } from "./query.js";
 import * as render from "./render.js";
 
@@ -245,6 +246,7 @@ function load() {
     $("error-banner").hidden = true;
     render.all({ summary: r[0], trend: r[1], sources: r[2], topQty: r[3], topRev: r[4], categories: r[5],
       customers: r[6], brands: r[7], expenses: r[8], profit: r[9] }, lookups, { into: drillInto, up: drillUp });
+    pace.show(r[0], r[1], state.granularity);
     lastPeriod = r[0].period;
     return margin.show(r[9], withParams(), signal).then(() => r);
   }).then((r) => {
@@ -280,11 +282,12 @@ function drillUp() {
 buildControls();
 bindControls();
 syncControls();
+const paceReady = pace.init(() => load());
 loadLookups().catch((error) => {
   showError(error instanceof ApiError ? error.message : TEXT.lookupsFailed);
 }).then(() => {
   syncControls();
-  return load();
+  return paceReady.then(load);
 });
 window.setInterval(() => {
   if (document.visibilityState === "visible" && body.dataset.state !== "loading") load();
