@@ -183,3 +183,13 @@ def test_an_admin_who_turned_it_off_gets_none() -> None:
     reports, users = service(shop(), datetime(2026, 11, 30, 9, 0, tzinfo=KYIV))
     users.save(User(1, UserStatus.APPROVED, settings=UserSettings(weekly_report=False)))
     assert reports.due() == []
+
+
+def test_a_fresh_store_does_not_count_an_earlier_slot_as_missed() -> None:
+    reports, _ = service(shop(), datetime(2026, 12, 2, 10, 0, tzinfo=KYIV))
+    assert reports.due() == []  # the 30 Nov slot passed before the first look
+    clock = reports.analytics.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(days=5))  # Monday 7 Dec, 10:00: the week of 30 Nov – 6 Dec is due
+    assert [d.report.week.start for d in reports.due()] == [date(2026, 11, 30)]
+    assert reports.due() == []

@@ -101,12 +101,15 @@ def due_week(slot: WeeklySlot, now: datetime) -> Period:
     Week W's slot is the slot's weekday and time in the week after W; before this week's slot,
     the week before last is the latest one due.
     """
-    today = now.date()
-    week = report_week(today)
-    slot_moment = datetime.combine(week.end + timedelta(days=1 + slot.weekday), slot.at, now.tzinfo)
-    if now < slot_moment:
+    week = report_week(now.date())
+    if now < slot_moment(slot, week, now):
         return Period(week.start - timedelta(days=7), week.end - timedelta(days=7))
     return week
+
+
+def slot_moment(slot: WeeklySlot, week: Period, like: datetime) -> datetime:
+    """When `week`'s report is due: the slot in the following week, in `like`'s time zone."""
+    return datetime.combine(week.end + timedelta(days=1 + slot.weekday), slot.at, like.tzinfo)
 
 
 def year_ago_week(week: Period) -> Period:

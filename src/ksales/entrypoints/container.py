@@ -28,10 +28,12 @@ from ksales.services.reporting import ReportingService
 from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import SyncService
 from ksales.services.tokens import TokenService, new_secret
+from ksales.services.weekly import WeeklyReports
 
 if TYPE_CHECKING:
     from ksales.adapters.demo.crm import DemoCrm
     from ksales.entrypoints.web.auth import Auth
+    from ksales.ports.charts import ChartRenderer
     from ksales.ports.clock import Clock
     from ksales.ports.crm import Crm
     from ksales.ports.language import Catalog
@@ -124,6 +126,12 @@ def make_report_writer(settings: Settings, catalog: Catalog) -> ReportWriter:
     return OpenpyxlReportWriter(catalog=catalog, currency=settings.currency)
 
 
+def make_charts() -> ChartRenderer:
+    from ksales.adapters.charts.matplotlib_charts import MatplotlibChartRenderer
+
+    return MatplotlibChartRenderer()
+
+
 def make_bot_identity(settings: Settings) -> BotIdentity | None:
     """Who the bot is, for the login page; None without BOT_TOKEN."""
     if settings.bot_token is None:
@@ -207,6 +215,13 @@ class Container(containers.DeclarativeContainer):
     access = providers.Singleton(AccessService, users=user_store, admin_ids=admin_ids, clock=clock)
     reporting = providers.Factory(ReportingService, analytics=analytics, writer=report_writer)
     milestone_alerts = providers.Factory(MilestoneAlerts, analytics=analytics, access=access)
+    weekly_reports = providers.Factory(
+        WeeklyReports,
+        analytics=analytics,
+        access=access,
+        slot=providers.Callable(lambda s: s.weekly_report, settings),
+    )
+    charts: providers.Provider[ChartRenderer] = providers.Singleton(make_charts)
     auth = providers.Singleton(make_auth, settings, user_store.provider, clock)
     backup = providers.Callable(write_backup, sales_store, user_store, clock, settings)
 
@@ -222,6 +237,8 @@ class Container(containers.DeclarativeContainer):
         dashboard_url=providers.Callable(lambda s: s.dashboard_url, settings),
         catalog=catalog,
         language=language,
+        weekly=weekly_reports,
+        charts=charts,
     )
 
 

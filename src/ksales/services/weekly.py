@@ -15,6 +15,7 @@ from ksales.domain.weekly import (
     WeeklyReport,
     build_report,
     due_week,
+    slot_moment,
     weekly_totals,
     weeks_before,
     year_ago_week,
@@ -22,6 +23,8 @@ from ksales.domain.weekly import (
 from ksales.services.access import AccessService
 from ksales.services.analytics import AnalyticsService
 
+#: Store meta: when this store first looked for due weekly reports.
+SINCE_META = "weekly_report_since"
 #: Orders before this day are "before the shop's history" for nobody: a floor for the history probe.
 _EPOCH = date(2000, 1, 1)
 
@@ -81,11 +84,20 @@ class WeeklyReports:
     def due(self) -> list[WeeklyDelivery]:
         """The reports due now and not sent before (each is recorded in the ledger when returned).
 
-        Only the latest due week is sent: after a long outage, one report, not a backlog.
+        Only the latest due week is sent: after a long outage, one report, not a backlog. A week
+        whose slot passed before the first run of this job (kept in the store) was not missed.
         """
         if self.slot is None:
             return []
-        week: Period = due_week(self.slot, self.now())
+        now = self.now()
+        week: Period = due_week(self.slot, now)
+        store = self.analytics.store
+        since = store.get_meta(SINCE_META)
+        if since is None:
+            store.set_meta({SINCE_META: now.isoformat()})
+            since = now.isoformat()
+        if slot_moment(self.slot, week, now) < datetime.fromisoformat(since):
+            return []  # due before the reports began (a fresh install): not a missed one
         reports: dict[SalesType, WeeklyReport] = {}
         deliveries = []
         for user in self.access.approved():

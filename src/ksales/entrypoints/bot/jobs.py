@@ -10,13 +10,15 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, JobQueue
 
 from ksales.domain.periods import PeriodKind
-from ksales.entrypoints.bot import texts
+from ksales.entrypoints.bot import texts, weekly_texts
 from ksales.entrypoints.bot.services import BotServices
 
 log = logging.getLogger(__name__)
 
 MILESTONE_JOB = "milestones"
 MILESTONE_INTERVAL = timedelta(minutes=1)
+#: The weekly report's job looks every minute whether a report is due (so a missed one follows a restart).
+WEEKLY_JOB = "weekly"
 #: A morning digest sums up yesterday; a later one shows today so far.
 MORNING_UNTIL = 12
 
@@ -58,6 +60,21 @@ class Jobs:
             text = "🗞 " + t.gettext("Daily digest") + "\n\n" + report
             await self._send(context, user.id, text)
 
+    async def weekly(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The weekly report to everyone due it (a missed one too, after a restart): chart, then text."""
+        for delivery in await asyncio.to_thread(self.s.weekly.due):
+            t = self.s.translator_of(delivery.user_id)
+            report = delivery.report
+            png = await asyncio.to_thread(self.s.charts.weekly, report, weekly_texts.chart_labels(t, report))
+            sales_type = self.s.access.settings(delivery.user_id).sales_type
+            try:
+                await context.bot.send_photo(delivery.user_id, png)
+            except TelegramError as error:
+                log.warning("could not send the weekly chart to user %s: %s", delivery.user_id, error)
+            await self._send(
+                context, delivery.user_id, weekly_texts.weekly(t, report, sales_type, self.s.currency)
+            )
+
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> None:
         try:
             await context.bot.send_message(user_id, text)
@@ -68,6 +85,9 @@ class Jobs:
 def schedule(job_queue: JobQueue[ContextTypes.DEFAULT_TYPE], jobs: Jobs, timezone: tzinfo) -> None:
     job_queue.run_repeating(
         jobs.milestones, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=MILESTONE_JOB
+    )
+    job_queue.run_repeating(
+        jobs.weekly, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=WEEKLY_JOB
     )
     for hour in range(24):
         job_queue.run_daily(

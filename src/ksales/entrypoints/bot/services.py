@@ -8,12 +8,14 @@ from attrs import frozen
 from telegram import Update
 
 from ksales.domain.language import Language
+from ksales.ports.charts import ChartRenderer
 from ksales.ports.crm import Crm
 from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
+from ksales.services.weekly import WeeklyReports
 
 
 @frozen
@@ -29,6 +31,8 @@ class BotServices:
     catalog: Catalog
     #: KSALES_LANGUAGE: what the bot speaks to a user with no language of their own.
     language: Language
+    weekly: WeeklyReports
+    charts: ChartRenderer
 
     def language_of(self, user_id: int, telegram_code: str | None = None) -> Language:
         """The user's language from /settings, else Telegram's (uk or en), else KSALES_LANGUAGE."""
