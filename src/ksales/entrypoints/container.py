@@ -21,6 +21,7 @@ from ksales.domain.errors import ConfigError
 from ksales.entrypoints.bot.services import BotServices
 from ksales.entrypoints.settings import Secret, Settings
 from ksales.services.access import AccessService
+from ksales.services.alerts import AlertMonitor
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import Backoff, Health
 from ksales.services.milestone_alerts import MilestoneAlerts
@@ -222,6 +223,14 @@ class Container(containers.DeclarativeContainer):
         slot=providers.Callable(lambda s: s.weekly_report, settings),
     )
     charts: providers.Provider[ChartRenderer] = providers.Singleton(make_charts)
+    alert_monitor = providers.Factory(
+        AlertMonitor,
+        store=sales_store,
+        health=health,
+        clock=clock,
+        enabled=providers.Callable(lambda s: s.alerts, settings),
+        sync_interval=providers.Callable(lambda s: s.sync_interval, settings),
+    )
     auth = providers.Singleton(make_auth, settings, user_store.provider, clock)
     backup = providers.Callable(write_backup, sales_store, user_store, clock, settings)
 
@@ -239,6 +248,7 @@ class Container(containers.DeclarativeContainer):
         language=language,
         weekly=weekly_reports,
         charts=charts,
+        monitor=alert_monitor,
     )
 
 

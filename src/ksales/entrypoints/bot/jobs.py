@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, JobQueue
 
 from ksales.domain.periods import PeriodKind
-from ksales.entrypoints.bot import texts, weekly_texts
+from ksales.entrypoints.bot import alert_texts, texts, weekly_texts
 from ksales.entrypoints.bot.services import BotServices
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,7 @@ MILESTONE_JOB = "milestones"
 MILESTONE_INTERVAL = timedelta(minutes=1)
 #: The weekly report's job looks every minute whether a report is due (so a missed one follows a restart).
 WEEKLY_JOB = "weekly"
+ALERTS_JOB = "alerts"
 #: A morning digest sums up yesterday; a later one shows today so far.
 MORNING_UNTIL = 12
 
@@ -75,6 +76,12 @@ class Jobs:
                 context, delivery.user_id, weekly_texts.weekly(t, report, sales_type, self.s.currency)
             )
 
+    async def alerts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Tell every admin when a fault starts and when it clears (SPEC §7)."""
+        for event in await asyncio.to_thread(self.s.monitor.due):
+            for admin_id in sorted(self.s.access.admin_ids):
+                await self._send(context, admin_id, alert_texts.alert(self.s.translator_of(admin_id), event))
+
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> None:
         try:
             await context.bot.send_message(user_id, text)
@@ -85,6 +92,9 @@ class Jobs:
 def schedule(job_queue: JobQueue[ContextTypes.DEFAULT_TYPE], jobs: Jobs, timezone: tzinfo) -> None:
     job_queue.run_repeating(
         jobs.milestones, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=MILESTONE_JOB
+    )
+    job_queue.run_repeating(
+        jobs.alerts, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=ALERTS_JOB
     )
     job_queue.run_repeating(
         jobs.weekly, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=WEEKLY_JOB

@@ -13,6 +13,7 @@ from ksales.ports.crm import Crm
 from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
+from ksales.services.alerts import AlertMonitor
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
 from ksales.services.weekly import WeeklyReports
@@ -33,6 +34,7 @@ class BotServices:
     language: Language
     weekly: WeeklyReports
     charts: ChartRenderer
+    monitor: AlertMonitor
 
     def language_of(self, user_id: int, telegram_code: str | None = None) -> Language:
         """The user's language from /settings, else Telegram's (uk or en), else KSALES_LANGUAGE."""
