@@ -48,7 +48,8 @@ def weekly(t: Translator, report: WeeklyReport, sales_type: SalesType, currency:
     """The weekly report as an HTML message (names escaped)."""
     week = t.date_range(report.week.start, report.week.end)
     kind = t.gettext(SALES_TYPE_LABELS[sales_type])
-    lines = [f"<b>🗓 {t.gettext('Weekly report')}: {week}</b> · {kind}", ""]
+    title = t.gettext("Weekly report: {range}", range=week)
+    lines = [f"<b>🗓 {title}</b> · {kind}", ""]
     lines.append(t.gettext("Revenue: {amount}", amount=f"<b>{t.money(report.revenue, currency)}</b>"))
     lines.append(t.gettext("Orders: {count}", count=t.number(report.orders)))
     lines.append(t.gettext("Average check: {amount}", amount=t.money(report.avg_check, currency)))
