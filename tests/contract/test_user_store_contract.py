@@ -38,6 +38,7 @@ settings = st.builds(
     milestone_notifications=st.booleans(),
     digest_hour=st.none() | st.integers(0, 23),
     language=st.none() | st.sampled_from(Language),
+    weekly_report=st.none() | st.booleans(),
 )
 users = st.builds(
     User,

@@ -70,6 +70,7 @@ class Sent:
     reply_markup: dict[str, Any] | None = None
     document: tuple[str, bytes] | None = None
     caption: str | None = None
+    photo: bytes | None = None
     changed_at: int = 0
     history: list[str] = field(factory=list)
 
@@ -95,6 +96,17 @@ class Sent:
             name = self.document[0]
             data["document"] = {"file_id": f"f{self.message_id}", "file_unique_id": f"u{self.message_id}"}
             data["document"]["file_name"] = name
+            if self.caption:
+                data["caption"] = self.caption
+        elif self.photo is not None:
+            data["photo"] = [
+                {
+                    "file_id": f"p{self.message_id}",
+                    "file_unique_id": f"q{self.message_id}",
+                    "width": 800,
+                    "height": 450,
+                }
+            ]
             if self.caption:
                 data["caption"] = self.caption
         else:
@@ -176,6 +188,8 @@ class FakeTelegram:
             if isinstance(params.get("document"), UploadFile):
                 upload = params["document"]
                 params["document"] = (upload.filename or "file", await upload.read())
+            if isinstance(params.get("photo"), UploadFile):
+                params["photo"] = await params["photo"].read()
         method = request.path_params["method"]
         if method == "getUpdates":
             return self._ok(await self._get_updates(params))
@@ -249,6 +263,9 @@ class FakeTelegram:
 
     def _m_sendDocument(self, call: Call, params: dict[str, Any]) -> Any:
         return self._new_message(call, params, document=params["document"], caption=params.get("caption"))
+
+    def _m_sendPhoto(self, call: Call, params: dict[str, Any]) -> Any:
+        return self._new_message(call, params, photo=params["photo"], caption=params.get("caption"))
 
     def _m_editMessageText(self, call: Call, params: dict[str, Any]) -> Any:
         sent = self.messages[int(params["message_id"])]

@@ -428,3 +428,10 @@ def test_the_digest_comes_in_the_users_language(bot: BotThread, fake: FakeTelegr
     digest = fake.message(OLENA.id, "Щоденний підсумок", since=mark)
     assert "Учора (17 лист. 2026 р.)" in plain(digest.text)
     press(fake, panel, "Без підсумку", "Ваші налаштування", user=OLENA)
+
+
+def test_the_weekly_report_toggle_in_settings(bot: BotThread, fake: FakeTelegram) -> None:
+    panel = ask(fake, "/settings", "Your settings")
+    assert "Weekly report: on" in panel.text  # an admin: on until chosen
+    panel = press(fake, panel, "Weekly report off", "Weekly report: off")
+    panel = press(fake, panel, "Weekly report on", "Weekly report: on")

@@ -145,3 +145,17 @@ def test_a_report_refused_for_an_empty_data_dir_creates_nothing(
     assert cli.main(["report", "--source", "12345"]) == 1
     assert "no source" in capsys.readouterr().err
     assert not data_dir.exists()
+
+
+def test_the_weekly_report_on_the_terminal(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report", "--weekly"]) == 1
+    assert "the store is empty" in capsys.readouterr().err
+    assert not data_dir.exists()  # the refusal created nothing
+    assert cli.main(["demo", "--orders", "1500", "--seed", "3"]) == 0
+    capsys.readouterr()
+    assert cli.main(["report", "--weekly", "--sales-type", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "Weekly report:" in out and "· All" in out and "<b>" not in out
+    assert "Compared with" in out and "from the number of orders" in out
+    assert cli.main(["report", "--weekly", "--xlsx", "w.xlsx"]) == 1
+    assert "no workbook" in capsys.readouterr().err

@@ -30,6 +30,8 @@ class UserSettings:
     digest_hour: int | None = None
     #: None until chosen (or read from Telegram's language_code): the bot then speaks KSALES_LANGUAGE.
     language: Language | None = None
+    #: The weekly report: None until chosen, which means on for admins and off for everyone else.
+    weekly_report: bool | None = None
 
 
 @frozen

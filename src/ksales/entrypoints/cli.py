@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--compare", help="previous_period (default), year_ago or none")
     report.add_argument("--xlsx", type=Path, metavar="FILE", help="write the Excel workbook to FILE")
     report.add_argument("--json", action="store_true", help="print exactly what GET /api/summary returns")
+    report.add_argument("--weekly", action="store_true", help="the weekly report of the last complete week")
 
     backup = commands.add_parser(
         "backup", help="write a backup of both stores to <data dir>/backups/ (works while `serve` runs)"
@@ -346,6 +347,10 @@ def _report(container: Container, args: argparse.Namespace) -> int:
     from ksales.entrypoints.readers import open_reader, stored_orders
     from ksales.services.params import REPORT_PARAMETERS
 
+    if args.weekly:
+        from ksales.entrypoints.weekly_cli import weekly_report
+
+        return weekly_report(container, args)
     params = {key: value for key in REPORT_PARAMETERS if (value := getattr(args, key)) is not None}
     if args.xlsx is not None:
         _check_writable(args.xlsx)

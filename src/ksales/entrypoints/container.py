@@ -21,6 +21,7 @@ from ksales.domain.errors import ConfigError
 from ksales.entrypoints.bot.services import BotServices
 from ksales.entrypoints.settings import Secret, Settings
 from ksales.services.access import AccessService
+from ksales.services.alerts import AlertMonitor
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import Backoff, Health
 from ksales.services.milestone_alerts import MilestoneAlerts
@@ -30,10 +31,12 @@ from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import SyncService
 from ksales.services.sync.rereads import Budget
 from ksales.services.tokens import TokenService, new_secret
+from ksales.services.weekly import WeeklyReports
 
 if TYPE_CHECKING:
     from ksales.adapters.demo.crm import DemoCrm
     from ksales.entrypoints.web.auth import Auth
+    from ksales.ports.charts import ChartRenderer
     from ksales.ports.clock import Clock
     from ksales.ports.crm import Crm
     from ksales.ports.language import Catalog
@@ -124,6 +127,12 @@ def make_report_writer(settings: Settings, catalog: Catalog) -> ReportWriter:
     from ksales.adapters.excel.writer import OpenpyxlReportWriter
 
     return OpenpyxlReportWriter(catalog=catalog, currency=settings.currency)
+
+
+def make_charts() -> ChartRenderer:
+    from ksales.adapters.charts.matplotlib_charts import MatplotlibChartRenderer
+
+    return MatplotlibChartRenderer()
 
 
 def make_bot_identity(settings: Settings) -> BotIdentity | None:
@@ -226,6 +235,21 @@ class Container(containers.DeclarativeContainer):
     access = providers.Singleton(AccessService, users=user_store, admin_ids=admin_ids, clock=clock)
     reporting = providers.Factory(ReportingService, analytics=analytics, writer=report_writer)
     milestone_alerts = providers.Factory(MilestoneAlerts, analytics=analytics, access=access)
+    weekly_reports = providers.Factory(
+        WeeklyReports,
+        analytics=analytics,
+        access=access,
+        slot=providers.Callable(lambda s: s.weekly_report, settings),
+    )
+    charts: providers.Provider[ChartRenderer] = providers.Singleton(make_charts)
+    alert_monitor = providers.Factory(
+        AlertMonitor,
+        store=sales_store,
+        health=health,
+        clock=clock,
+        enabled=providers.Callable(lambda s: s.alerts, settings),
+        sync_interval=providers.Callable(lambda s: s.sync_interval, settings),
+    )
     auth = providers.Singleton(make_auth, settings, user_store.provider, clock)
     backup = providers.Callable(write_backup, sales_store, user_store, clock, settings)
 
@@ -243,6 +267,9 @@ class Container(containers.DeclarativeContainer):
         language=language,
         show_costs=providers.Callable(lambda s: s.show_costs, settings),
         goals=goal_service,
+        weekly=weekly_reports,
+        charts=charts,
+        monitor=alert_monitor,
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+#: KeyCRM's component reason while it answers 401/403 (the key alert looks for it).
+KEY_REJECTED = "KeyCRM rejects KEYCRM_API_KEY"
+
 
 class StatusBoard(Protocol):
     def down(self, component: str, reason: str) -> None:

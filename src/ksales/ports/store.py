@@ -29,6 +29,7 @@ from ksales.domain.results import (
 )
 from ksales.domain.rules import SalesType
 from ksales.domain.stock import StockSnapshot
+from ksales.domain.weekly import CustomerRevenue
 
 
 @frozen
@@ -144,6 +145,10 @@ class SalesStore(Protocol):
     def category_totals(self, scope: Scope) -> list[CategoryTotals]: ...
 
     def customer_counts(self, scope: Scope) -> CustomerCounts: ...
+
+    def customer_revenue(self, scope: Scope) -> CustomerRevenue:
+        """Revenue (as `totals` counts it) of counted orders of new and of returning buyers."""
+        ...
 
     def brand_breakdown(self, scope: Scope) -> BrandBreakdown: ...
 

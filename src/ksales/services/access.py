@@ -105,6 +105,13 @@ class AccessService:
         user = self.user(user_id)
         return user.settings if user is not None else UserSettings()
 
+    def shown_settings(self, user_id: int) -> UserSettings:
+        """The settings with the weekly report's default resolved (on for admins until they choose)."""
+        settings = self.settings(user_id)
+        if settings.weekly_report is None:
+            settings = evolve(settings, weekly_report=self.is_admin(user_id))
+        return settings
+
     def update_settings(self, user_id: int, settings: UserSettings) -> User:
         user = self.user(user_id)
         if user is None or not user.is_approved:

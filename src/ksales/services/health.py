@@ -28,12 +28,15 @@ class Health:
 
     _down: dict[str, str] = field(factory=dict, init=False)
     _lock: threading.Lock = field(factory=threading.Lock, init=False)
+    #: Components reported up or down at least once by this process (the rest are unknown yet).
+    _seen: set[str] = field(factory=set, init=False)
 
     def down(self, component: str, reason: str) -> None:
         """`component` failed for `reason`; logged once when it goes down, not on every failed retry."""
         with self._lock:
             was_up = component not in self._down
             self._down[component] = reason
+            self._seen.add(component)
         if was_up:
             log.warning("%s is down: %s (retrying in the background)", component, reason)
 
@@ -41,12 +44,23 @@ class Health:
         """`component` works (again); logged once when it comes back."""
         with self._lock:
             was_down = self._down.pop(component, None) is not None
+            self._seen.add(component)
         if was_down:
             log.warning("%s is back", component)
 
     def is_up(self, component: str) -> bool:
         with self._lock:
             return component not in self._down
+
+    def known(self, component: str) -> bool:
+        """Whether `component` has been seen up or down since this process started."""
+        with self._lock:
+            return component in self._seen
+
+    def reason(self, component: str) -> str | None:
+        """Why `component` is down; None while it is up."""
+        with self._lock:
+            return self._down.get(component)
 
     def reasons(self) -> list[str]:
         """`component: reason` for everything that is down, by component name."""

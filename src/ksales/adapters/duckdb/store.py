@@ -19,6 +19,7 @@ from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
 from ksales.adapters.duckdb.tables import CATEGORY, EXPENSE_TYPE, PRODUCT, STATUS, Fields
 from ksales.adapters.duckdb.transaction import transaction
+from ksales.adapters.duckdb.weekly import customer_revenue
 from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries, write_stock_snapshot
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.errors import StoreUnavailable
@@ -41,6 +42,7 @@ from ksales.domain.results import (
 )
 from ksales.domain.rules import Rules, SalesType
 from ksales.domain.stock import StockSnapshot
+from ksales.domain.weekly import CustomerRevenue
 from ksales.ports.store import ApplyResult, OrderChanges
 
 T = TypeVar("T")
@@ -271,6 +273,9 @@ class DuckDbSalesStore:
 
     def customer_counts(self, scope: Scope) -> CustomerCounts:
         return self._read("counting customers", lambda c: queries.customer_counts(c, scope))
+
+    def customer_revenue(self, scope: Scope) -> CustomerRevenue:
+        return self._read("splitting customer revenue", lambda c: customer_revenue(c, scope))
 
     def brand_breakdown(self, scope: Scope) -> BrandBreakdown:
         return self._read("computing brand totals", lambda c: queries.brand_breakdown(c, scope))

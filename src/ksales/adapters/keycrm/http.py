@@ -13,7 +13,7 @@ import httpx
 
 from ksales.adapters.keycrm.limiter import Sleep, SlidingWindowLimiter
 from ksales.domain.errors import CrmRejected, CrmUnavailable
-from ksales.ports.health import StatusBoard
+from ksales.ports.health import KEY_REJECTED, StatusBoard
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class KeyCrmHttp:
                         retry_after = _retry_after(response.headers.get("Retry-After"))
                     else:
                         if status in (401, 403):
-                            self._report("KeyCRM rejects KEYCRM_API_KEY")
+                            self._report(KEY_REJECTED)
                         raise CrmRejected(f"KeyCRM refused {what}: HTTP {status}{_detail(response)}")
             if attempt >= 2 and not problem.startswith("HTTP 429"):  # a blip or a busy minute is no outage
                 self._report(f"KeyCRM {problem} (retrying)")

@@ -54,6 +54,7 @@ from ksales.domain.rules import (
     matches_sales_type,
 )
 from ksales.domain.stock import StockSnapshot
+from ksales.domain.weekly import CustomerRevenue
 from ksales.ports.store import ApplyResult, OrderChanges
 
 ZERO = Decimal(0)
@@ -267,6 +268,28 @@ class InMemorySalesStore:
                     first_day[order.buyer_id] = day
         new = sum(1 for b in buyers if scope.start <= first_day[b] <= scope.end)
         return CustomerCounts(len(buyers), new)
+
+    def customer_revenue(self, scope: Scope) -> CustomerRevenue:
+        first_day = self._first_days()
+        new = returning = ZERO
+        for order in self._counted(scope):
+            if order.buyer_id is None:
+                continue
+            revenue = self._totals([order], scope).revenue
+            if first_day[order.buyer_id] >= scope.start:
+                new += revenue
+            else:
+                returning += revenue
+        return CustomerRevenue(new, returning)
+
+    def _first_days(self) -> dict[int, date]:
+        first_day: dict[int, date] = {}
+        for order in self._snapshot():
+            if order.buyer_id is not None and is_counted(order, self.rules):
+                day = self._day(order)
+                if order.buyer_id not in first_day or day < first_day[order.buyer_id]:
+                    first_day[order.buyer_id] = day
+        return first_day
 
     def brand_breakdown(self, scope: Scope) -> BrandBreakdown:
         names = self._brand_names()

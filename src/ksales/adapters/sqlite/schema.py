@@ -41,6 +41,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL",
     ),
     ("ALTER TABLE users ADD COLUMN language TEXT",),
+    ("ALTER TABLE users ADD COLUMN weekly_report INTEGER",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

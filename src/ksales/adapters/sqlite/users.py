@@ -21,7 +21,7 @@ T = TypeVar("T")
 _COLUMNS = (
     "id, status, username, full_name, requested_at, reviewed_at, reviewed_by, denial_count, "
     "last_active_at, sales_type, default_period, milestone_notifications, digest_hour, session_generation, "
-    "language"
+    "language, weekly_report"
 )
 
 
@@ -51,6 +51,7 @@ def _row(user: User) -> tuple[Any, ...]:
         s.digest_hour,
         user.session_generation,
         None if s.language is None else s.language.value,
+        None if s.weekly_report is None else int(s.weekly_report),
     )
 
 
@@ -71,6 +72,7 @@ def _user(row: tuple[Any, ...]) -> User:
             milestone_notifications=bool(row[11]),
             digest_hour=row[12],
             language=None if row[14] is None else Language(row[14]),
+            weekly_report=None if row[15] is None else bool(row[15]),
         ),
         session_generation=row[13],
     )

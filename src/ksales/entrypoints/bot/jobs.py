@@ -13,7 +13,7 @@ from ksales.domain.filters import Filters
 from ksales.domain.periods import PeriodKind
 from ksales.domain.results import Summary
 from ksales.domain.rules import SalesType
-from ksales.entrypoints.bot import pace_texts, texts
+from ksales.entrypoints.bot import alert_texts, pace_texts, texts, weekly_texts
 from ksales.entrypoints.bot.services import BotServices
 from ksales.services.params import ReportRequest
 from ksales.services.reporting import ReportingService
@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 MILESTONE_JOB = "milestones"
 MILESTONE_INTERVAL = timedelta(minutes=1)
+#: The weekly report's job looks every minute whether a report is due (so a missed one follows a restart).
+WEEKLY_JOB = "weekly"
+ALERTS_JOB = "alerts"
 #: A morning digest sums up yesterday; a later one shows today so far.
 MORNING_UNTIL = 12
 
@@ -71,6 +74,27 @@ class Jobs:
             text = "🗞 " + t.gettext("Daily digest") + "\n\n" + report
             await self._send(context, user.id, text)
 
+    async def weekly(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The weekly report to everyone due it (a missed one too, after a restart): chart, then text."""
+        for delivery in await asyncio.to_thread(self.s.weekly.due):
+            t = self.s.translator_of(delivery.user_id)
+            report = delivery.report
+            png = await asyncio.to_thread(self.s.charts.weekly, report, weekly_texts.chart_labels(t, report))
+            sales_type = self.s.access.settings(delivery.user_id).sales_type
+            try:
+                await context.bot.send_photo(delivery.user_id, png)
+            except TelegramError as error:
+                log.warning("could not send the weekly chart to user %s: %s", delivery.user_id, error)
+            await self._send(
+                context, delivery.user_id, weekly_texts.weekly(t, report, sales_type, self.s.currency)
+            )
+
+    async def alerts(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Tell every admin when a fault starts and when it clears (SPEC §7)."""
+        for event in await asyncio.to_thread(self.s.monitor.due):
+            for admin_id in sorted(self.s.access.admin_ids):
+                await self._send(context, admin_id, alert_texts.alert(self.s.translator_of(admin_id), event))
+
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> None:
         try:
             await context.bot.send_message(user_id, text)
@@ -81,6 +105,12 @@ class Jobs:
 def schedule(job_queue: JobQueue[ContextTypes.DEFAULT_TYPE], jobs: Jobs, timezone: tzinfo) -> None:
     job_queue.run_repeating(
         jobs.milestones, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=MILESTONE_JOB
+    )
+    job_queue.run_repeating(
+        jobs.alerts, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=ALERTS_JOB
+    )
+    job_queue.run_repeating(
+        jobs.weekly, interval=MILESTONE_INTERVAL, first=MILESTONE_INTERVAL, name=WEEKLY_JOB
     )
     for hour in range(24):
         job_queue.run_daily(

@@ -162,6 +162,11 @@ def settings(t: Translator, current: UserSettings) -> InlineKeyboardMarkup:
         _button(_mark(t.gettext("Milestones on"), on), f"{SETTINGS}:ms:on"),
         _button(_mark(t.gettext("Milestones off"), not on), f"{SETTINGS}:ms:off"),
     ]
+    weekly_on = bool(current.weekly_report)
+    weekly = [
+        _button(_mark(t.gettext("Weekly report on"), weekly_on), f"{SETTINGS}:wr:on"),
+        _button(_mark(t.gettext("Weekly report off"), not weekly_on), f"{SETTINGS}:wr:off"),
+    ]
     digest = [_button(_mark(t.gettext("No digest"), current.digest_hour is None), f"{SETTINGS}:dg:off")]
     digest += [
         _button(_mark(f"{hour:02d}:00", current.digest_hour == hour), f"{SETTINGS}:dg:{hour}")
@@ -174,6 +179,7 @@ def settings(t: Translator, current: UserSettings) -> InlineKeyboardMarkup:
             period_buttons[:3],
             period_buttons[3:],
             milestones,
+            weekly,
             digest[:5],
             digest[5:],
         ]

@@ -9,13 +9,16 @@ from telegram import Update
 
 from ksales.domain.access import CostVisibility, sees_costs
 from ksales.domain.language import Language
+from ksales.ports.charts import ChartRenderer
 from ksales.ports.crm import Crm
 from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
+from ksales.services.alerts import AlertMonitor
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
+from ksales.services.weekly import WeeklyReports
 
 
 @frozen
@@ -33,6 +36,9 @@ class BotServices:
     language: Language
     #: The goals admins set with /goal.
     goals: GoalService
+    weekly: WeeklyReports
+    charts: ChartRenderer
+    monitor: AlertMonitor
 
     #: KSALES_SHOW_COSTS: who sees cost of goods, gross profit and margins in /report.
     show_costs: CostVisibility = CostVisibility.ADMINS

@@ -29,6 +29,8 @@ def changed(current: UserSettings, field: str, value: str) -> UserSettings:
             return evolve(current, period=kind)
         case "ms":
             return evolve(current, milestone_notifications=value == "on")
+        case "wr":
+            return evolve(current, weekly_report=value == "on")
         case "dg":
             hour = None if value == "off" else int(value)
             if hour is not None and not 0 <= hour <= 23:
@@ -46,7 +48,7 @@ class SettingsHandlers:
         """The user's settings with buttons to change them."""
         assert update.effective_user is not None
         assert update.effective_message is not None
-        current = self.access.settings(update.effective_user.id)
+        current = self.access.shown_settings(update.effective_user.id)
         t = self.s.translator(update)
         await update.effective_message.reply_text(
             texts.settings(t, current), reply_markup=keyboards.settings(t, current)
@@ -58,9 +60,8 @@ class SettingsHandlers:
         user_id = query.from_user.id
         try:
             _, field, value = (query.data or "").split(":")
-            updated = self.access.update_settings(
-                user_id, changed(self.access.settings(user_id), field, value)
-            )
+            self.access.update_settings(user_id, changed(self.access.settings(user_id), field, value))
+            shown = self.access.shown_settings(user_id)
         except ValueError:
             await query.answer(self.s.translator(update).gettext(texts.STALE_BUTTON))
             return
@@ -69,6 +70,6 @@ class SettingsHandlers:
         assert update.effective_message is not None
         await edit(
             update.effective_message,
-            texts.settings(t, updated.settings),
-            reply_markup=keyboards.settings(t, updated.settings),
+            texts.settings(t, shown),
+            reply_markup=keyboards.settings(t, shown),
         )

@@ -243,6 +243,9 @@ def settings(t: Translator, current: UserSettings) -> str:
         t.gettext("Default period: {period}", period=t.gettext(ranges.LABELS[current.period])),
         t.gettext("Milestone alerts: {state}", state=alerts),
         t.gettext("Digest: {state}", state=digest),
+        t.gettext(
+            "Weekly report: {state}", state=t.gettext("on") if current.weekly_report else t.gettext("off")
+        ),
     ]
     return "\n".join(lines)
 

@@ -4,8 +4,10 @@ and the reconciliation that finds what drifted."""
 from ksales.services.sync.service import (
     CHECKPOINT_KEY,
     DEFAULT_DAYS,
+    FAILURES_KEY,
     FULL_PROGRESS_KEY,
     FULL_SYNC_KEY,
+    LAST_SUCCESS_KEY,
     LAST_SYNC_KEY,
     FullRun,
     SyncProgress,
@@ -16,8 +18,10 @@ from ksales.services.sync.service import (
 __all__ = [
     "CHECKPOINT_KEY",
     "DEFAULT_DAYS",
+    "FAILURES_KEY",
     "FULL_PROGRESS_KEY",
     "FULL_SYNC_KEY",
+    "LAST_SUCCESS_KEY",
     "LAST_SYNC_KEY",
     "FullRun",
     "SyncProgress",

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 CHECKPOINT_KEY = "sync.checkpoint"
 LAST_SYNC_KEY = "sync.last"
+#: For the sync alert (SPEC §7): failed runs since the last success, and when that was.
+FAILURES_KEY = "sync.failures_in_a_row"
+LAST_SUCCESS_KEY = "sync.last_success_at"
 FULL_SYNC_KEY = "sync.last_full_at"
 FULL_PROGRESS_KEY = "sync.full_progress"
 DICTIONARIES_KEY = "sync.dictionaries_at"
@@ -252,7 +255,13 @@ class SyncService:
             except ValueError:
                 kept = []
             history = [report.dump(), *(k for k in kept if isinstance(k, str))][:10]
-            self.store.set_meta({LAST_SYNC_KEY: report.dump(), SYNC_HISTORY_KEY: json.dumps(history)})
+            meta = {LAST_SYNC_KEY: report.dump(), SYNC_HISTORY_KEY: json.dumps(history)}
+            if report.ok:
+                meta[FAILURES_KEY] = "0"
+                meta[LAST_SUCCESS_KEY] = self.clock.now().isoformat()
+            else:
+                meta[FAILURES_KEY] = str(int(self.store.get_meta(FAILURES_KEY) or 0) + 1)
+            self.store.set_meta(meta)
         except Exception:  # never hide the sync's own error behind the store's
             log.exception("could not record the sync status")
 
