@@ -18,7 +18,15 @@ WRITES = frozenset({"apply", "save_dictionaries", "set_meta", "save_stock_snapsh
 #: Reads with arguments of their own: `product_ranking` and the lookups by id or window are compared
 #: by hand below; meta values are whatever the caller wrote, checked by the tests that write them.
 BY_HAND = frozenset(
-    {"product_ranking", "get_order", "order_ids_placed_between", "get_meta", "stock_snapshot"}
+    {
+        "product_ranking",
+        "get_order",
+        "order_ids_placed_between",
+        "get_meta",
+        "stock_snapshot",
+        "offer_units",
+        "stock_trend",
+    }
 )
 
 
@@ -84,3 +92,20 @@ def assert_same_snapshots(real: SalesStore, fake: SalesStore, days: Iterable[dat
     """Each day's stock snapshot (and the days that have none) alike."""
     for day in days:
         assert real.stock_snapshot(day) == fake.stock_snapshot(day), day
+
+
+#: Windows for the inventory reads: from the start, a 90-day window, one day, and a range with no data.
+INVENTORY_WINDOWS: tuple[tuple[date | None, date], ...] = (
+    (None, date(2025, 6, 1)),
+    (date(2025, 1, 1), date(2025, 3, 31)),
+    (date(2025, 3, 30), date(2025, 3, 30)),
+    (None, date(2000, 1, 1)),
+)
+
+
+def assert_same_inventory(real: SalesStore, fake: SalesStore) -> None:
+    """Units sold per offer and the stock trend alike, over windows around the test data."""
+    for first, last in INVENTORY_WINDOWS:
+        assert real.offer_units(first, last) == fake.offer_units(first, last), (first, last)
+        trend_first = first or date(2000, 1, 1)
+        assert real.stock_trend(trend_first, last) == fake.stock_trend(trend_first, last), (first, last)

@@ -13,7 +13,12 @@ from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.model import Dictionaries, Order
 from ksales.domain.rules import Rules, business_day
 from ksales.ports.store import OrderChanges
-from tests.contract.store_checks import assert_same_aggregates, assert_same_lookups, assert_same_orders
+from tests.contract.store_checks import (
+    assert_same_aggregates,
+    assert_same_inventory,
+    assert_same_lookups,
+    assert_same_orders,
+)
 from tests.strategies import WHOLE, dictionaries, order_sets, rules, scopes
 
 
@@ -49,6 +54,7 @@ def test_every_query_agrees(
         assert_same_lookups(real, fake)
         assert_same_orders(real, fake, [o.id for o in orders])
         assert_same_aggregates(real, fake, [*WHOLE, *scope_list])
+        assert_same_inventory(real, fake)
 
 
 @given(rules=rules, orders=order_sets(10))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from attrs import field, frozen
 
 from ksales.domain.filters import Scope
+from ksales.domain.inventory import StockDay
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
@@ -134,6 +136,17 @@ class SalesStore(Protocol):
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         """Paid expenses of every non-excluded order of the scope, canceled orders included."""
+        ...
+
+    # --- inventory (SPEC §5 Inventory) ------------------------------------------------------------
+    def offer_units(self, first: date | None, last: date) -> dict[int, Decimal]:
+        """Units per offer id on counted orders' lines (every sales type and source; excluded sources
+        left out) of business days `first`…`last` (`first` None: from the start); lines without an offer
+        left out."""
+        ...
+
+    def stock_trend(self, first: date, last: date) -> list[StockDay]:
+        """Per snapshot day of `first`…`last` (missing days left out): available units and value at cost."""
         ...
 
     def close(self) -> None: ...

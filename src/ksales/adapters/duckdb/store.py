@@ -6,13 +6,14 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 from attrs import AttrsInstance
 
-from ksales.adapters.duckdb import queries
+from ksales.adapters.duckdb import inventory, queries
 from ksales.adapters.duckdb.derived import sync_derived
 from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
@@ -21,6 +22,7 @@ from ksales.adapters.duckdb.transaction import transaction
 from ksales.adapters.duckdb.writes import set_meta, write_changes, write_dictionaries, write_stock_snapshot
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
+from ksales.domain.inventory import StockDay
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
@@ -225,6 +227,13 @@ class DuckDbSalesStore:
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
         return self._read("computing expenses", lambda c: queries.expense_totals(c, scope, expense_type_id))
+
+    # --- inventory ----------------------------------------------------------------------------
+    def offer_units(self, first: date | None, last: date) -> dict[int, Decimal]:
+        return self._read("counting units sold per offer", lambda c: inventory.offer_units(c, first, last))
+
+    def stock_trend(self, first: date, last: date) -> list[StockDay]:
+        return self._read("computing the stock trend", lambda c: inventory.stock_trend(c, first, last))
 
     def export_to(self, directory: Path) -> None:
         """EXPORT DATABASE into a new `directory` (a consistent backup: writes wait for it)."""

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ksales.domain.filters import Scope, brand_key
+from ksales.domain.inventory import StockDay, stock_value
 from ksales.domain.model import (
     Category,
     Dictionaries,
@@ -277,6 +278,28 @@ class InMemorySalesStore:
         return ExpenseTotals(
             by_type, len(orders_with), tuple(DayAmount(d, a) for d, a in sorted(daily.items()))
         )
+
+    # --- inventory ----------------------------------------------------------------------------
+    def offer_units(self, first: date | None, last: date) -> dict[int, Decimal]:
+        units: dict[int, Decimal] = defaultdict(Decimal)
+        for order in self._snapshot():
+            day = self._day(order)
+            if not is_counted(order, self.rules) or day > last or (first is not None and day < first):
+                continue
+            for line in order.lines:
+                if line.offer_id is not None:
+                    units[line.offer_id] += line.quantity
+        return dict(units)
+
+    def stock_trend(self, first: date, last: date) -> list[StockDay]:
+        with self._lock:
+            days = sorted(d for d in self.snapshots if first <= d <= last)
+            snapshots = [self.snapshots[d] for d in days]
+        points = []
+        for snapshot in snapshots:
+            value = stock_value(snapshot.rows)
+            points.append(StockDay(snapshot.day, value.units_available, value.value_at_cost))
+        return points
 
     def close(self) -> None:
         """Nothing to release."""
