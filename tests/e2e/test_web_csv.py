@@ -62,6 +62,18 @@ TABLES: dict[str, tuple[str, dict[str, str], Rows]] = {
     "/api/expenses/summary": ("expenses_summary", {}, lambda b: b["by_type"]),
     "/api/expenses/profit": ("expenses_profit", {}, lambda b: b["trend"]),
     "/api/report": ("report", {}, lambda b: _trend(b["daily"])),
+    "/api/inventory/summary": (
+        "inventory_summary",
+        {},
+        lambda b: [
+            {
+                **{k: v for k, v in b.items() if k not in ("period", "filters", "health")},
+                **{f"health_{k}": v for k, v in b["health"].items()},
+            }
+        ],
+    ),
+    "/api/inventory/items": ("inventory_items", {"health": "low"}, lambda b: b["items"]),
+    "/api/inventory/trend": ("inventory_trend", {}, lambda b: b["points"]),
 }
 LOOKUPS = {
     "/api/categories": "categories",

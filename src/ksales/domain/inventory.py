@@ -163,24 +163,29 @@ def health_counts(assessed: Iterable[OfferHealth]) -> dict[Health, int]:
     return counts
 
 
-def ranked(assessed: Iterable[OfferHealth], bucket: Health | None) -> list[OfferHealth]:
-    """`low`/`out_of_stock` by days of supply asc, others by value at cost desc; ties: offer id.
-
-    Without a bucket: every offer, by value at cost desc. Offers without a known cost come last.
-    """
-    chosen = [a for a in assessed if bucket is None or a.health is bucket]
-    if bucket in NEEDS_RESTOCK:
-        return sorted(
-            chosen,
-            key=lambda a: (
-                a.days_of_supply is not None and a.available > 0,
-                a.days_of_supply if a.days_of_supply is not None and a.available > 0 else ZERO,
-                a.stock.offer_id,
-            ),
-        )
+def by_supply(assessed: Iterable[OfferHealth]) -> list[OfferHealth]:
+    """Out of stock first, then by days of supply asc; ties: offer id."""
     return sorted(
-        chosen, key=lambda a: (-(a.value_at_cost or ZERO), a.value_at_cost is None, a.stock.offer_id)
+        assessed,
+        key=lambda a: (
+            a.available > 0 and a.days_of_supply is not None,
+            a.days_of_supply if a.available > 0 and a.days_of_supply is not None else ZERO,
+            a.stock.offer_id,
+        ),
     )
+
+
+def by_value(assessed: Iterable[OfferHealth]) -> list[OfferHealth]:
+    """By value at cost desc, offers without a known cost last; ties: offer id."""
+    return sorted(
+        assessed, key=lambda a: (a.value_at_cost is None, -(a.value_at_cost or ZERO), a.stock.offer_id)
+    )
+
+
+def ranked(assessed: Iterable[OfferHealth], bucket: Health | None) -> list[OfferHealth]:
+    """A bucket's offers (or every offer): `low`/`out_of_stock` `by_supply`, the others `by_value`."""
+    chosen = [a for a in assessed if bucket is None or a.health is bucket]
+    return by_supply(chosen) if bucket in NEEDS_RESTOCK else by_value(chosen)
 
 
 def became_restock(before: Iterable[OfferHealth], now: Iterable[OfferHealth]) -> list[OfferHealth]:

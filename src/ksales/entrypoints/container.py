@@ -23,6 +23,7 @@ from ksales.entrypoints.settings import Secret, Settings
 from ksales.services.access import AccessService
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import Backoff, Health
+from ksales.services.inventory import InventoryService
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
 from ksales.services.stocks import StockSnapshots
@@ -198,6 +199,11 @@ class Container(containers.DeclarativeContainer):
         store=sales_store,
         clock=clock,
         timezone=providers.Callable(lambda s: s.timezone, settings),
+    )
+    inventory = providers.Factory(
+        InventoryService,
+        store=sales_store,
+        restock_days=providers.Callable(lambda s: s.restock_days, settings),
     )
     #: How often the snapshot schedule looks whether today's is due, and how it retries a failed one.
     stock_check_every = providers.Object(300.0)

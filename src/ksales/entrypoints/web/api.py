@@ -28,6 +28,7 @@ from ksales.domain.results import (
     TrendPoint,
 )
 from ksales.entrypoints.serialize import to_json
+from ksales.entrypoints.web import inventory_api
 from ksales.entrypoints.web.export import Row, csv_response, rows_of
 from ksales.entrypoints.web.query import Query
 
@@ -165,6 +166,7 @@ REPORTS = {
     "/api/expenses/summary": expenses_summary,
     "/api/expenses/profit": expenses_profit,
     "/api/report": report,
+    **inventory_api.REPORTS,
 }
 
 routes = [Route(path, endpoint, methods=["GET"]) for path, endpoint in REPORTS.items()]

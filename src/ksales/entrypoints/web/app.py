@@ -84,6 +84,7 @@ def create_app(container: Container, *, background: bool = True, address: str | 
         state: dict[str, Any] = {
             "settings": settings,
             "analytics": container.analytics(),
+            "inventory": container.inventory(),
             "sync": container.sync(),
             "health": container.health(),
             "auth": auth,
