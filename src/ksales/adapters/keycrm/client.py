@@ -78,6 +78,10 @@ class KeyCrmClient:
     ) -> None:
         self.brand_field = brand_field
         self.limiter = SlidingWindowLimiter(rate_limit, rate_window, clock=clock, sleep=sleep)
+        #: The stock snapshot's pages never take more than half the limit in any minute (SPEC §4).
+        self.snapshot_limiter = SlidingWindowLimiter(
+            max(rate_limit // 2, 1), rate_window, clock=clock, sleep=sleep
+        )
         self._http = KeyCrmHttp(
             base_url,
             api_key,
@@ -159,13 +163,15 @@ class KeyCrmClient:
 
     async def stocks(self) -> AsyncIterator[StockPage]:
         """`GET /offers/stocks`, every page: quantity, reserve and prices per offer."""
-        async for data in self._http.pages("offers/stocks", {}, "GET /offers/stocks"):
+        async for data in self._http.pages(
+            "offers/stocks", {}, "GET /offers/stocks", limiter=self.snapshot_limiter
+        ):
             yield stock_page_from_keycrm(data)
 
     async def offers(self) -> AsyncIterator[OfferPage]:
         """`GET /offers?include=product`, every page, by id: each offer's product."""
         params = {"include": "product", "sort": "id"}
-        async for data in self._http.pages("offers", params, "GET /offers"):
+        async for data in self._http.pages("offers", params, "GET /offers", limiter=self.snapshot_limiter):
             yield offer_page_from_keycrm(data)
 
     async def aclose(self) -> None:
