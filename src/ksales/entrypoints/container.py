@@ -228,6 +228,7 @@ class Container(containers.DeclarativeContainer):
         dashboard_url=providers.Callable(lambda s: s.dashboard_url, settings),
         catalog=catalog,
         language=language,
+        inventory=inventory,
     )
 
 

@@ -12,6 +12,7 @@ from ksales.ports.crm import Crm
 from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
+from ksales.services.inventory import InventoryService
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.reporting import ReportingService
 
@@ -29,6 +30,7 @@ class BotServices:
     catalog: Catalog
     #: KSALES_LANGUAGE: what the bot speaks to a user with no language of their own.
     language: Language
+    inventory: InventoryService
 
     def language_of(self, user_id: int, telegram_code: str | None = None) -> Language:
         """The user's language from /settings, else Telegram's (uk or en), else KSALES_LANGUAGE."""
