@@ -4,6 +4,7 @@ import * as F from "./format.js";
 import { COMPARISONS, GRANULARITIES, PERIODS, SALES_TYPES, TEXT, isSalesType } from "./labels.js";
 import { csvHref, offerCsv } from "./downloads.js";
 import { celebrateCrossings } from "./milestones.js";
+import * as inventory from "./inventory.js";
 import { DEFAULTS, apiQuery, fromURL, pageQuery } from "./query.js";
 import * as render from "./render.js";
 
@@ -236,6 +237,7 @@ function load() {
   body.dataset.state = "loading";
   const requests = reports().map(([path, params]) => getJSON(path, params, signal));
   offerDownloads();
+  inventory.load(withParams(), signal);
   return Promise.all(requests).then((r) => {
     if (mine !== seq) return;
     $("error-banner").hidden = true;
