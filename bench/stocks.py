@@ -4,6 +4,11 @@
 down like bench/sync.py) and a DuckDB store in a temporary directory.
 
     .venv/bin/python bench/stocks.py [--offers 5000] [--limit 60] [--window 3]
+
+`--queries` instead times the inventory reads (InventoryService on DuckDB) over `--offers` offers × `--days`
+daily snapshots and `--orders` one-line orders spread over the same days:
+
+    .venv/bin/python bench/stocks.py --queries [--offers 5000] [--days 365] [--orders 200000]
 """
 
 from __future__ import annotations
@@ -42,12 +47,88 @@ async def snapshot(fake: FakeKeyCrm, store: DuckDbSalesStore, limit: int, window
     return report.requests, report.offers
 
 
+def inventory_queries(offers: int, days: int, orders: int) -> None:
+    """Fill a DuckDB store with the snapshots and orders, then time each inventory read (median of 15)."""
+    import random
+    import statistics
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from ksales.domain.inventory import Health
+    from ksales.domain.model import Order, OrderLine
+    from ksales.domain.periods import Period, PeriodKind
+    from ksales.domain.stock import OfferStock, StockSnapshot
+    from ksales.ports.store import OrderChanges
+    from ksales.services.inventory import InventoryService
+
+    rng = random.Random(7)
+    last = date(2026, 12, 1)
+    first = last - timedelta(days=days - 1)
+    with tempfile.TemporaryDirectory() as folder:
+        store = DuckDbSalesStore(Path(folder) / "analytics.duckdb", Rules(timezone=KYIV))
+        started = time.perf_counter()
+        batch = []
+        for n in range(orders):
+            day = first + timedelta(days=rng.randrange(days))
+            placed = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+            offer = rng.randrange(1, offers + 1)
+            line = OrderLine("Line", Decimal(rng.randint(1, 3)), Decimal(100), offer, offer_id=offer)
+            batch.append(Order(n + 1, 1, Decimal(100), placed, placed, placed, 5, 5, None, None, (line,)))
+            if len(batch) == 20_000:
+                store.apply(OrderChanges(upserts=tuple(batch)))
+                batch = []
+        if batch:
+            store.apply(OrderChanges(upserts=tuple(batch)))
+        level = {o: rng.randint(0, 400) for o in range(1, offers + 1)}
+        for d in range(days):
+            day = first + timedelta(days=d)
+            level = {o: max(q + rng.randint(-3, 2), 0) for o, q in level.items()}
+            rows = tuple(
+                OfferStock(
+                    o, Decimal(q), Decimal(0), Decimal(200), Decimal(120) if o % 10 else None, f"S{o}", o
+                )
+                for o, q in level.items()
+            )
+            taken = datetime(day.year, day.month, day.day, 0, 30, tzinfo=UTC)
+            store.save_stock_snapshot(StockSnapshot(day, taken, rows))
+        print(
+            f"filled {orders} orders and {days} × {offers} snapshot rows"
+            f" in {time.perf_counter() - started:.1f} s"
+        )
+        service = InventoryService(store, 14)
+        year = Period(last - timedelta(days=365), last, PeriodKind.CUSTOM)
+        reads = {
+            "summary (latest snapshot, buckets)": service.summary,
+            "items health=low limit=50": lambda: service.items(Health.LOW, 50),
+            "items (all) limit=500": lambda: service.items(None, 500),
+            "trend over 366 days": lambda: service.trend(year),
+            "restock news (two snapshots assessed)": service.restock_news,
+            "store.offer_units (90 days)": lambda: store.offer_units(last - timedelta(days=89), last),
+            "store.stock_trend (366 days)": lambda: store.stock_trend(year.start, year.end),
+        }
+        for name, read in reads.items():
+            read()
+            times = []
+            for _ in range(15):
+                began = time.perf_counter()
+                read()
+                times.append((time.perf_counter() - began) * 1000)
+            print(f"{name}: median {statistics.median(times):.1f} ms (min {min(times):.1f})")
+        store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--offers", type=int, default=5000)
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--window", type=float, default=3.0)
+    parser.add_argument("--queries", action="store_true")
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--orders", type=int, default=200_000)
     args = parser.parse_args()
+    if args.queries:
+        inventory_queries(args.offers, args.days, args.orders)
+        return
     fake = FakeKeyCrm(rate_limit=args.limit, window=args.window)
     with serving(fake), tempfile.TemporaryDirectory() as folder:
         fake.load_stock(make_stock(1, args.offers))

@@ -32,6 +32,8 @@ BY_HAND = frozenset(
         "line_costs",
         "totals_until",
         "daily_before",
+        "offer_units",
+        "stock_trend",
     }
     | {
         "time_to_second_order",
@@ -137,3 +139,20 @@ def assert_same_customers(real: SalesStore, fake: SalesStore, days: Iterable[dat
                     assert real.customer_facts(as_of, sales_type, segment, limit) == fake.customer_facts(
                         as_of, sales_type, segment, limit
                     ), (as_of, sales_type, segment, limit)
+
+
+#: Windows for the inventory reads: from the start, a 90-day window, one day, and a range with no data.
+INVENTORY_WINDOWS: tuple[tuple[date | None, date], ...] = (
+    (None, date(2025, 6, 1)),
+    (date(2025, 1, 1), date(2025, 3, 31)),
+    (date(2025, 3, 30), date(2025, 3, 30)),
+    (None, date(2000, 1, 1)),
+)
+
+
+def assert_same_inventory(real: SalesStore, fake: SalesStore) -> None:
+    """Units sold per offer and the stock trend alike, over windows around the test data."""
+    for first, last in INVENTORY_WINDOWS:
+        assert real.offer_units(first, last) == fake.offer_units(first, last), (first, last)
+        trend_first = first or date(2000, 1, 1)
+        assert real.stock_trend(trend_first, last) == fake.stock_trend(trend_first, last), (first, last)

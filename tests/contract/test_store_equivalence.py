@@ -17,6 +17,7 @@ from tests.contract.store_checks import (
     CUTS,
     assert_same_aggregates,
     assert_same_customers,
+    assert_same_inventory,
     assert_same_lookups,
     assert_same_orders,
 )
@@ -58,6 +59,7 @@ def test_every_query_agrees(
         placed = [o.placed_at.astimezone(rules.timezone).time().replace(microsecond=0) for o in orders[:2]]
         assert_same_aggregates(real, fake, [*WHOLE, *scope_list], [CUTS[1], *placed])
         assert_same_customers(real, fake, days[:1] + days[-1:])
+        assert_same_inventory(real, fake)
 
 
 @given(rules=rules, orders=order_sets(10))

@@ -20,6 +20,7 @@ from ksales.ports.store import OrderChanges
 from tests.contract.store_checks import (
     assert_same_aggregates,
     assert_same_customers,
+    assert_same_inventory,
     assert_same_lookups,
     assert_same_orders,
     assert_same_snapshots,
@@ -93,6 +94,7 @@ class StoreMachine(RuleBasedStateMachine):
         assert_same_orders(self.real, self.fake, [*self.fake.orders, 31])
         assert_same_lookups(self.real, self.fake)
         assert_same_snapshots(self.real, self.fake, SNAPSHOT_DAYS)
+        assert_same_inventory(self.real, self.fake)
         for key in ("last_sync", "checkpoint", "x"):
             assert self.real.get_meta(key) == self.fake.get_meta(key)
         assert_same_aggregates(self.real, self.fake, WHOLE[:1])

@@ -70,6 +70,18 @@ TABLES: dict[str, tuple[str, dict[str, str], Rows]] = {
     ),
     "/api/customers/segments": ("customers_segments", {}, lambda b: b["segments"]),
     "/api/margin/breakdown": ("margin_product", {}, lambda b: b["rows"]),
+    "/api/inventory/summary": (
+        "inventory_summary",
+        {},
+        lambda b: [
+            {
+                **{k: v for k, v in b.items() if k not in ("period", "filters", "health")},
+                **{f"health_{k}": v for k, v in b["health"].items()},
+            }
+        ],
+    ),
+    "/api/inventory/items": ("inventory_items", {"health": "low"}, lambda b: b["items"]),
+    "/api/inventory/trend": ("inventory_trend", {}, lambda b: b["points"]),
 }
 LOOKUPS = {
     "/api/categories": "categories",

@@ -96,6 +96,8 @@ class FakeKeyCrm:
         self.rejected_429 = 0
         self.paths: list[str] = []
         self.arrivals: deque[float] = deque()
+        #: When each request arrived (on `clock`), for tests that count requests per minute.
+        self.times: list[float] = []
         self.base_url = ""
         self.app = Starlette(
             routes=[
@@ -186,6 +188,7 @@ class FakeKeyCrm:
             if self.down_from is not None and self.received >= self.down_from:
                 fault = self.outage
             now = self.clock()
+            self.times.append(now)
             while self.arrivals and self.arrivals[0] + self.window <= now:
                 self.arrivals.popleft()
             limited = len(self.arrivals) >= self.rate_limit

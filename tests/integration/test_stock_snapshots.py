@@ -171,3 +171,29 @@ def test_before_0100_the_service_waits_and_a_failure_is_retried(keycrm: FakeKeyC
             assert not any(r.startswith("stocks:") for r in container.health().reasons())
 
     asyncio.run(run())
+
+
+def test_a_snapshot_never_takes_more_than_half_the_rate_limit_in_any_minute(tmp_path: Path) -> None:
+    fake_time = FakeTime()  # shared by the client's limiter and the server's log of arrivals
+    keycrm = FakeKeyCrm(rate_limit=60, window=60.0, clock=fake_time.monotonic)
+    store = InMemorySalesStore(Rules(timezone=KYIV))
+    with serving(keycrm):
+        keycrm.load(shop_dictionaries(), [])
+        keycrm.load_stock(make_stock(5, 2_000))  # 40 pages of stock and 40 of offers
+        client = KeyCrmClient(
+            keycrm.base_url,
+            API_KEY,
+            rate_limit=60,
+            timeout=5.0,
+            clock=fake_time.monotonic,
+            sleep=fake_time.sleep,
+        )
+        snapshots = StockSnapshots(client, store, FixedClock(kyiv(DAY, 2)), KYIV)
+        assert asyncio.run(take(snapshots)) == 80
+        times = keycrm.times
+        busiest = max(sum(1 for t in times if start <= t < start + 60.0) for start in times)
+        assert busiest == 30  # half of 60 a minute, and the half is used
+        assert keycrm.rejected_429 == 0
+        assert times[-1] - times[0] >= 60.0 * (80 // 30)  # 80 requests at 30 a minute take over 2 minutes
+        latest = store.latest_stock_snapshot()
+        assert latest is not None and len(latest.rows) == 2_000

@@ -24,6 +24,7 @@ from ksales.services.access import AccessService
 from ksales.services.alerts import AlertMonitor
 from ksales.services.analytics import AnalyticsService
 from ksales.services.health import Backoff, Health
+from ksales.services.inventory import InventoryService
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
@@ -227,6 +228,11 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         timezone=providers.Callable(lambda s: s.timezone, settings),
     )
+    inventory = providers.Factory(
+        InventoryService,
+        store=sales_store,
+        restock_days=providers.Callable(lambda s: s.restock_days, settings),
+    )
     #: How often the snapshot schedule looks whether today's is due, and how it retries a failed one.
     stock_check_every = providers.Object(300.0)
     stock_backoff = providers.Object(Backoff(first=2.0, cap=300.0))
@@ -270,6 +276,7 @@ class Container(containers.DeclarativeContainer):
         weekly=weekly_reports,
         charts=charts,
         monitor=alert_monitor,
+        inventory=inventory,
     )
 
 

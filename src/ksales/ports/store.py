@@ -12,6 +12,7 @@ from attrs import field, frozen
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope
 from ksales.domain.goals import MonthlyGoal
+from ksales.domain.inventory import StockDay
 from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
@@ -206,6 +207,17 @@ class SalesStore(Protocol):
 
     def delete_goal(self, month: date, sales_type: SalesType) -> bool:
         """Forget an admin's goal; False when there was none."""
+        ...
+
+    # --- inventory (SPEC §5 Inventory) ------------------------------------------------------------
+    def offer_units(self, first: date | None, last: date) -> dict[int, Decimal]:
+        """Units per offer id on counted orders' lines (every sales type and source; excluded sources
+        left out) of business days `first`…`last` (`first` None: from the start); lines without an offer
+        left out."""
+        ...
+
+    def stock_trend(self, first: date, last: date) -> list[StockDay]:
+        """Per snapshot day of `first`…`last` (missing days left out): available units and value at cost."""
         ...
 
     def close(self) -> None: ...

@@ -13,7 +13,7 @@ from typing import TypeVar
 import duckdb
 from attrs import AttrsInstance
 
-from ksales.adapters.duckdb import customers, pace, queries
+from ksales.adapters.duckdb import customers, inventory, pace, queries
 from ksales.adapters.duckdb.derived import sync_derived
 from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
@@ -25,6 +25,7 @@ from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, Segment
 from ksales.domain.errors import StoreUnavailable
 from ksales.domain.filters import Scope
 from ksales.domain.goals import MonthlyGoal
+from ksales.domain.inventory import StockDay
 from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
@@ -312,6 +313,13 @@ class DuckDbSalesStore:
         from ksales.adapters.duckdb.margin import line_costs
 
         return self._read("computing line costs", lambda c: line_costs(c, scope, by))
+
+    # --- inventory ----------------------------------------------------------------------------
+    def offer_units(self, first: date | None, last: date) -> dict[int, Decimal]:
+        return self._read("counting units sold per offer", lambda c: inventory.offer_units(c, first, last))
+
+    def stock_trend(self, first: date, last: date) -> list[StockDay]:
+        return self._read("computing the stock trend", lambda c: inventory.stock_trend(c, first, last))
 
     def export_to(self, directory: Path) -> None:
         """EXPORT DATABASE into a new `directory` (a consistent backup: writes wait for it)."""

@@ -82,6 +82,10 @@ class KeyCrmClient:
         self.limiter = SlidingWindowLimiter(
             rate_limit, rate_window, clock=clock, sleep=sleep, reserve=rate_limit // 10
         )
+        #: The stock snapshot's pages never take more than half the limit in any minute (SPEC §4).
+        self.snapshot_limiter = SlidingWindowLimiter(
+            max(rate_limit // 2, 1), rate_window, clock=clock, sleep=sleep
+        )
         self._http = KeyCrmHttp(
             base_url,
             api_key,
@@ -181,13 +185,15 @@ class KeyCrmClient:
 
     async def stocks(self) -> AsyncIterator[StockPage]:
         """`GET /offers/stocks`, every page: quantity, reserve and prices per offer."""
-        async for data in self._http.pages("offers/stocks", {}, "GET /offers/stocks"):
+        async for data in self._http.pages(
+            "offers/stocks", {}, "GET /offers/stocks", limiter=self.snapshot_limiter
+        ):
             yield stock_page_from_keycrm(data)
 
     async def offers(self) -> AsyncIterator[OfferPage]:
         """`GET /offers?include=product`, every page, by id: each offer's product."""
         params = {"include": "product", "sort": "id"}
-        async for data in self._http.pages("offers", params, "GET /offers"):
+        async for data in self._http.pages("offers", params, "GET /offers", limiter=self.snapshot_limiter):
             yield offer_page_from_keycrm(data)
 
     async def aclose(self) -> None:

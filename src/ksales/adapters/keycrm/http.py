@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -72,16 +73,27 @@ class KeyCrmHttp:
             self._status.down(KEYCRM, problem)
 
     async def get(
-        self, path: str, params: Params, what: str, *, missing_ok: bool = False, interactive: bool = False
+        self,
+        path: str,
+        params: Params,
+        what: str,
+        *,
+        missing_ok: bool = False,
+        interactive: bool = False,
+        limiter: SlidingWindowLimiter | None = None,
     ) -> Any:
         """The decoded JSON body; None for a 404 when `missing_ok`. Raises CrmUnavailable/CrmRejected.
 
         `interactive`: a person waits for it (a search): it goes ahead of queued requests, or fails fast.
+        `limiter`: a stricter limit of its own that every attempt also keeps to (beside the shared one).
         """
         problem = "no attempt made"
         for attempt in range(1, self.max_attempts + 1):
             retry_after: float | None = None
-            async with self._limiter.slot(interactive=interactive):
+            async with contextlib.AsyncExitStack() as slots:
+                if limiter is not None:
+                    await slots.enter_async_context(limiter.slot())
+                await slots.enter_async_context(self._limiter.slot(interactive=interactive))
                 self.requests += 1
                 try:
                     response = await self._client.get(path, params=params)
@@ -117,11 +129,15 @@ class KeyCrmHttp:
                 await self._sleep(delay)
         raise CrmUnavailable(f"KeyCRM did not answer {what} after {self.max_attempts} attempts: {problem}")
 
-    async def pages(self, path: str, params: Params, what: str) -> AsyncIterator[list[Any]]:
+    async def pages(
+        self, path: str, params: Params, what: str, *, limiter: SlidingWindowLimiter | None = None
+    ) -> AsyncIterator[list[Any]]:
         """The `data` of each page, fetched by repeating the query with page + 1 (never the vendor's URL)."""
         page = 1
         while True:
-            body = await self.get(path, {**params, "limit": PAGE_SIZE, "page": page}, f"{what}, page {page}")
+            body = await self.get(
+                path, {**params, "limit": PAGE_SIZE, "page": page}, f"{what}, page {page}", limiter=limiter
+            )
             data = body.get("data") if isinstance(body, Mapping) else None
             if not isinstance(data, list):
                 raise CrmUnavailable(f"KeyCRM answered {what}, page {page} without a list of data")

@@ -16,6 +16,7 @@ from ksales.adapters.memory import customers
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
 from ksales.domain.filters import Scope, brand_key
 from ksales.domain.goals import MonthlyGoal
+from ksales.domain.inventory import StockDay, stock_value
 from ksales.domain.margin import CostGroup, LineCosts, cost_sort_key, line_cost
 from ksales.domain.model import (
     Category,
@@ -392,6 +393,28 @@ class InMemorySalesStore:
     def delete_goal(self, month: date, sales_type: SalesType) -> bool:
         with self._lock:
             return self._goals.pop((month, sales_type.value), None) is not None
+
+    # --- inventory ----------------------------------------------------------------------------
+    def offer_units(self, first: date | None, last: date) -> dict[int, Decimal]:
+        units: dict[int, Decimal] = defaultdict(Decimal)
+        for order in self._snapshot():
+            day = self._day(order)
+            if not is_counted(order, self.rules) or day > last or (first is not None and day < first):
+                continue
+            for line in order.lines:
+                if line.offer_id is not None:
+                    units[line.offer_id] += line.quantity
+        return dict(units)
+
+    def stock_trend(self, first: date, last: date) -> list[StockDay]:
+        with self._lock:
+            days = sorted(d for d in self.snapshots if first <= d <= last)
+            snapshots = [self.snapshots[d] for d in days]
+        points = []
+        for snapshot in snapshots:
+            value = stock_value(snapshot.rows)
+            points.append(StockDay(snapshot.day, value.units_available, value.value_at_cost))
+        return points
 
     def close(self) -> None:
         """Nothing to release."""

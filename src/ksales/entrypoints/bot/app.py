@@ -33,6 +33,7 @@ from ksales.entrypoints.bot.report_handlers import ReportHandlers
 from ksales.entrypoints.bot.search_handlers import search_conversation
 from ksales.entrypoints.bot.services import BotServices
 from ksales.entrypoints.bot.settings_handlers import SettingsHandlers
+from ksales.entrypoints.bot.stock_handlers import StockHandlers, schedule_restock
 from ksales.entrypoints.settings import DEFAULT_TELEGRAM_API_BASE_URL
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ COMMANDS = (
     ("top", N_("TOP-10 products")),
     ("excel", N_("Excel report")),
     ("search", N_("Find orders by number, phone or e-mail")),
+    ("stock", N_("Offers out of stock and low")),
     ("dashboard", N_("Open the dashboard")),
     ("settings", N_("Your settings")),
     ("users", N_("Manage access (admins)")),
@@ -138,6 +140,7 @@ def register(application: BotApp, services: BotServices) -> None:
     access = AccessHandlers(services)
     reports = ReportHandlers(services)
     user_settings = SettingsHandlers(services)
+    stock = StockHandlers(services)
     application.add_handler(TypeHandler(Update, gate.check), group=-1)
     application.add_handlers(
         [
@@ -151,6 +154,7 @@ def register(application: BotApp, services: BotServices) -> None:
             CommandHandler("report", reports.report),
             CommandHandler("top", reports.top),
             CommandHandler("excel", reports.excel),
+            CommandHandler("stock", stock.stock),
             CommandHandler("settings", user_settings.show),
             CommandHandler("cancel", Cancel(services)),
             CallbackQueryHandler(access.request, pattern=rf"^{keyboards.REQUEST}$"),
@@ -166,3 +170,4 @@ def register(application: BotApp, services: BotServices) -> None:
     application.add_error_handler(ErrorHandler(services))
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     schedule(application.job_queue, Jobs(services), services.timezone)
+    schedule_restock(application.job_queue, stock)

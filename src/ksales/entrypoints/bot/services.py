@@ -15,6 +15,7 @@ from ksales.ports.language import Catalog, Translator
 from ksales.ports.store import SalesStore
 from ksales.services.access import AccessService
 from ksales.services.alerts import AlertMonitor
+from ksales.services.inventory import InventoryService
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
@@ -39,6 +40,7 @@ class BotServices:
     weekly: WeeklyReports
     charts: ChartRenderer
     monitor: AlertMonitor
+    inventory: InventoryService
 
     #: KSALES_SHOW_COSTS: who sees cost of goods, gross profit and margins in /report.
     show_costs: CostVisibility = CostVisibility.ADMINS

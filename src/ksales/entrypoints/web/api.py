@@ -27,7 +27,7 @@ from ksales.domain.results import (
     TrendPoint,
 )
 from ksales.entrypoints.serialize import to_json
-from ksales.entrypoints.web import customers, margin
+from ksales.entrypoints.web import customers, inventory_api, margin
 from ksales.entrypoints.web.export import Row, csv_response, rows_of
 from ksales.entrypoints.web.query import Query
 
@@ -175,6 +175,7 @@ REPORTS = {
     "/api/customers/segments": customers.customers_segments,
     "/api/customers/list": customers.customers_list,
     "/api/margin/breakdown": margin.margin_breakdown,
+    **inventory_api.REPORTS,
 }
 
 routes = [Route(path, endpoint, methods=["GET"]) for path, endpoint in REPORTS.items()]

@@ -85,6 +85,7 @@ def create_app(container: Container, *, background: bool = True, address: str | 
             "settings": settings,
             "analytics": container.analytics(),
             "goal_service": container.goal_service(),
+            "inventory": container.inventory(),
             "sync": container.sync(),
             "health": container.health(),
             "auth": auth,

@@ -360,6 +360,62 @@ REPORTS["/api/report"] = (
     [],
 )
 
+
+def _without_costs(schema: Schema) -> Schema:
+    """`value_at_cost` is absent for those who may not see costs (SPEC §6): not required."""
+    return {**schema, "required": [k for k in schema["required"] if k != "value_at_cost"]}
+
+
+HEALTH_BUCKETS = ["out_of_stock", "low", "healthy", "overstock", "dead", "never_sold", "inactive"]
+REPORTS["/api/inventory/summary"] = (
+    "The latest stock snapshot: offers, units and value available, health buckets",
+    _without_costs(
+        report(
+            snapshot_date=nullable(DATE),
+            offers=INT,
+            units_available=NUM,
+            value_at_cost=NUM,
+            value_at_price=NUM,
+            cost_coverage_pct=NUM,
+            health=obj(**dict.fromkeys(HEALTH_BUCKETS, INT)),
+        )
+    ),
+    [],
+)
+REPORTS["/api/inventory/items"] = (
+    "The latest snapshot's offers: low and out of stock by days of supply, others by value at cost",
+    report(
+        health=nullable({"type": "string", "enum": HEALTH_BUCKETS}),
+        limit=INT,
+        items=array(
+            _without_costs(
+                obj(
+                    offer_id=INT,
+                    sku=nullable(STR),
+                    product_id=nullable(INT),
+                    name=STR,
+                    brand=nullable(STR),
+                    category=nullable(STR),
+                    available=NUM,
+                    reserve=NUM,
+                    velocity_per_day=NUM,
+                    days_of_supply=nullable(NUM),
+                    value_at_cost=nullable(NUM),
+                )
+            )
+        ),
+    ),
+    [
+        _param("health", {"type": "string", "enum": HEALTH_BUCKETS}, "Only this bucket (case-insensitive)."),
+        _param("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}, "Rows to return."),
+    ],
+)
+REPORTS["/api/inventory/trend"] = (
+    "Available units and their value at cost on each snapshot day of the period (missing days left out)",
+    report(points=array(_without_costs(obj(date=DATE, units_available=NUM, value_at_cost=NUM)))),
+    [],
+)
+
 ID_NAME = array(obj(id=INT, name=STR))
 CATEGORIES = array(obj(id=INT, name=STR, parent_id=nullable(INT)))
 HEALTH = obj(

@@ -7,6 +7,7 @@ import { loadCustomers } from "./customers.js";
 import * as margin from "./margin.js";
 import { celebrateCrossings } from "./milestones.js";
 import * as pace from "./pace.js";
+import * as inventory from "./inventory.js";
 import { DEFAULTS, apiQuery, fromURL, pageQuery } from "./query.js";
 import * as render from "./render.js";
 
@@ -241,6 +242,7 @@ function load() {
   const requests = reports().map(([path, params]) => getJSON(path, params, signal));
   offerDownloads();
   loadCustomers(apiQuery(state), signal);
+  inventory.load(withParams(), signal);
   return Promise.all(requests).then((r) => {
     if (mine !== seq) return;
     $("error-banner").hidden = true;
