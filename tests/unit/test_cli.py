@@ -102,7 +102,10 @@ def test_full_sync_covers_ksales_full_sync_days_by_default(
     first = capsys.readouterr().out
     assert cli.main(["sync", "--full"]) == 0
     by_default = fetched(capsys.readouterr().out)
-    assert fetched(first) > by_default and "reconciliation: 26 months checked, 0 disagreed" in first
+    # The demo shop goes on selling while the sync runs (real clock): a month may disagree, never stay so.
+    assert fetched(first) > by_default and re.search(
+        r"reconciliation: 26 months checked, \d+ disagreed, 0 unrepaired", first
+    )
     assert cli.main(["sync", "--full", "--days", "2"]) == 0
     assert fetched(capsys.readouterr().out) == by_default > 0
     assert cli.main(["sync", "--full", "--days", "6"]) == 0
