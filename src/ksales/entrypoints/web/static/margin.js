@@ -35,7 +35,7 @@ function profitCard(p, allowed) {
 }
 
 function categories(signal) {
-  const extra = { by: "category", limit: 20 };
+  const extra = { by: "category", limit: 10 };
   if (drill !== null) extra.parent_id = drill;
   const q = query(lastParams, extra);
   offerCsv($("margin-categories"), csvHref("/api/margin/breakdown", q));
@@ -66,7 +66,7 @@ export function show(profit, params, signal) {
   if (!allowed) return Promise.resolve();
   if (lastParams === null || lastParams.toString() !== params.toString()) drill = null;
   lastParams = params;
-  const brands = query(params, { by: "brand", limit: 20 });
+  const brands = query(params, { by: "brand", limit: 10 });
   offerCsv($("margin-brands"), csvHref("/api/margin/breakdown", brands));
   const loadBrands = getJSON("/api/margin/breakdown", brands, signal).then((m) => {
     panel.classList.toggle("is-empty", m.metrics.revenue === 0);
