@@ -11,8 +11,7 @@ import attrs
 import duckdb
 import pytest
 
-from ksales.adapters.duckdb import DuckDbSalesStore
-from ksales.adapters.duckdb import schema
+from ksales.adapters.duckdb import DuckDbSalesStore, schema
 from ksales.adapters.duckdb.schema import LATEST_VERSION
 from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.errors import StoreUnavailable
