@@ -199,7 +199,9 @@ async def background(
                 # The recent weeks first, so that the dashboard opens populated within seconds;
                 # the whole history follows in the background (newest first), as `ksales sync` reads it.
                 log.info("empty store: loading the demo shop (no KEYCRM_API_KEY set)")
-                await sync_once(sync, health, RECENT_DAYS_FIRST)
+                # (No reconciliation yet: the whole-history sync behind it ends with one.)
+                recent = sync.full(RECENT_DAYS_FIRST, progress=log_progress)
+                await _reported(health, recent, "loading the recent weeks failed; the full sync will retry")
                 tasks.append(asyncio.create_task(sync_full_history(sync, health, None)))
             else:
                 log.info("empty store: a full sync of the whole history from KeyCRM, newest first")
