@@ -126,16 +126,19 @@ def assert_same_snapshots(real: SalesStore, fake: SalesStore, days: Iterable[dat
 
 
 def assert_same_customers(real: SalesStore, fake: SalesStore, days: Iterable[date]) -> None:
-    """Segments, the customer list and the time to a second order, seen on (and around) these days."""
+    """Segments, the customer list and the time to a second order, seen on (and around) these days.
+
+    `segment_totals` classifies every customer; the list and the moves are checked where the page and the
+    bot use them (everyone, the at-risk list, who moved to at risk), to keep the hypothesis runs short.
+    """
     for day in days:
-        for as_of in (day, day + timedelta(days=31), day + timedelta(days=61), day + timedelta(days=366)):
+        for as_of in (day, day + timedelta(days=61), day + timedelta(days=366)):
             assert real.time_to_second_order(day, as_of) == fake.time_to_second_order(day, as_of), as_of
             for sales_type in SalesType:
                 assert real.segment_totals(as_of, sales_type) == fake.segment_totals(as_of, sales_type)
-                for segment in Segment:
-                    entering = (segment, day, as_of, sales_type)
-                    assert real.customers_entering(*entering) == fake.customers_entering(*entering), entering
-                for segment, limit in ((None, 1), (None, 50), *((s, 50) for s in Segment)):
+                entering = (Segment.AT_RISK, day, as_of, sales_type)
+                assert real.customers_entering(*entering) == fake.customers_entering(*entering), entering
+                for segment, limit in ((None, 1), (None, 50), (Segment.AT_RISK, 50)):
                     assert real.customer_facts(as_of, sales_type, segment, limit) == fake.customer_facts(
                         as_of, sales_type, segment, limit
                     ), (as_of, sales_type, segment, limit)
