@@ -39,6 +39,18 @@ log = logging.getLogger("ksales")
 T = TypeVar("T")
 
 
+def _out(text: object, *, flush: bool = False) -> None:
+    """One line of a command's output on stdout: the report, the list, the one-time token secret."""
+    sys.stdout.write(f"{text}\n")
+    if flush:
+        sys.stdout.flush()
+
+
+def _note(text: str) -> None:
+    """One line for the person at the terminal on stderr: errors, hints, what a command just did."""
+    sys.stderr.write(f"{text}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ksales", description="Sales reporting for a KeyCRM shop: dashboard, bot, sync and reports."
@@ -127,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
     except ConfigError as exc:
         t = _fallback_translator()
-        print("ksales: " + t.gettext("configuration error: {error}", error=exc), file=sys.stderr)
+        _note("ksales: " + t.gettext("configuration error: {error}", error=exc))
         return 2
     configure_logging(settings)
     container = build_container(settings)
@@ -140,18 +152,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except KsalesError as exc:
         error = exc.translated(t) if isinstance(exc, CliError) else str(exc)
-        print("ksales: " + t.gettext("error: {error}", error=error), file=sys.stderr)
+        _note("ksales: " + t.gettext("error: {error}", error=error))
         return 1
     except KeyboardInterrupt:
-        print("ksales: " + t.gettext("stopped"), file=sys.stderr)
+        _note("ksales: " + t.gettext("stopped"))
         return 130
     except BrokenPipeError:
         # The reader went away (`ksales report | head`): say so once, and keep Python from
         # complaining again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(
-            "ksales: " + t.gettext("the output was closed before the report was written out"), file=sys.stderr
-        )
+        _note("ksales: " + t.gettext("the output was closed before the report was written out"))
         return 141
     finally:
         container.shutdown_resources()
@@ -188,7 +198,7 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
     url = f"http://{args.host}:{args.port}/"
     log.info("ksales %s: dashboard at %s", __version__, url)
     t = container.catalog().translator(container.settings().language)
-    print(t.gettext("ksales dashboard: {url}", url=url), flush=True)
+    _out(t.gettext("ksales dashboard: {url}", url=url), flush=True)
     quiet_uvicorn()
     uvicorn.run(
         GuardedApp(create_app(container, address=connect_url(args.host, args.port))),
@@ -259,7 +269,7 @@ def _sync(container: Container, args: argparse.Namespace) -> int:
         finally:
             await sync.crm.aclose()
 
-    print(run_until_stopped(run()))
+    _out(run_until_stopped(run()))
     return 0
 
 
@@ -273,7 +283,7 @@ def _sync_stocks(container: Container) -> int:
         finally:
             await snapshots.crm.aclose()
 
-    print(run_until_stopped(run()))
+    _out(run_until_stopped(run()))
     return 0
 
 
@@ -291,9 +301,9 @@ def _demo(container: Container, args: argparse.Namespace) -> int:
         sync = container.sync_into(crm=crm, store=store)
         report = run_until_stopped(sync.full(None, progress=_ProgressBar()))
         orders = store.order_count()
-    print(report.line())
+    _out(report.line())
     t = container.catalog().translator(settings.language)
-    print(t.gettext("demo store ready: {path} ({orders} orders)", path=settings.store_path, orders=orders))
+    _out(t.gettext("demo store ready: {path} ({orders} orders)", path=settings.store_path, orders=orders))
     return 0
 
 
@@ -371,15 +381,15 @@ def _report(container: Container, args: argparse.Namespace) -> int:
                 args.xlsx.write_bytes(workbook)
             except OSError as error:
                 raise UnwritableFile(args.xlsx, error.strerror or type(error).__name__) from None
-            print(t.gettext("wrote {path}", path=args.xlsx))
+            _out(t.gettext("wrote {path}", path=args.xlsx))
             return 0
         summary = analytics.summary(request)
         if args.json:
-            print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
+            _out(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
             return 0
         sources = analytics.sources_breakdown(request).sources
     for line in report_lines(t, summary, sources, settings.currency):
-        print(line)
+        _out(line)
     return 0
 
 
@@ -458,7 +468,7 @@ def _backup(container: Container, args: argparse.Namespace) -> int:
             folder = latest_backup(backups, after=asked.replace(microsecond=0))
             if folder is not None:
                 t = container.catalog().translator(settings.language)
-                print(
+                _out(
                     t.gettext(
                         "backup written by the running service (pid {pid}): {folder}", pid=pid, folder=folder
                     )
@@ -468,7 +478,7 @@ def _backup(container: Container, args: argparse.Namespace) -> int:
         raise BackupError(f"pid {pid} wrote no backup within {args.timeout:.0f} s; see its log") from None
     folder = create_backup(store, container.user_store(), container.clock(), backups, __version__)
     t = container.catalog().translator(settings.language)
-    print(t.gettext("backup written: {folder}", folder=folder))
+    _out(t.gettext("backup written: {folder}", folder=folder))
     return 0
 
 
@@ -484,7 +494,7 @@ def _restore(container: Container, args: argparse.Namespace) -> int:
         )
     t = container.catalog().translator(settings.language)
     backed_up = f"{manifest.created_at:%Y-%m-%d %H:%M} UTC"
-    print(
+    _out(
         t.gettext(
             "restored {folder} ({orders} orders, backed up {moment})",
             folder=args.folder,
@@ -500,26 +510,23 @@ def _token(container: Container, args: argparse.Namespace) -> int:
     t = container.catalog().translator(container.settings().language)
     if args.action == "create":
         created = tokens.create(args.name)
-        print(
-            t.gettext("token {name} created; its secret is shown only now:", name=repr(created.token.name)),
-            file=sys.stderr,
-        )
-        print(created.secret)
-        print(t.gettext("send it as `Authorization: Bearer <secret>`"), file=sys.stderr)
+        _note(t.gettext("token {name} created; its secret is shown only now:", name=repr(created.token.name)))
+        _out(created.secret)
+        _note(t.gettext("send it as `Authorization: Bearer <secret>`"))
     elif args.action == "revoke":
         revoked = tokens.revoke(args.name)
-        print(t.gettext("token {name} revoked", name=repr(revoked.name)))
+        _out(t.gettext("token {name} revoked", name=repr(revoked.name)))
     else:
         listed = tokens.list()
         if not listed:
-            print(t.gettext("no API tokens (create one with `ksales token create NAME`)"))
+            _out(t.gettext("no API tokens (create one with `ksales token create NAME`)"))
         for token in listed:
             if token.revoked_at is None:
                 state = t.gettext("active")
             else:
                 state = t.gettext("revoked {moment}", moment=f"{token.revoked_at:%Y-%m-%d %H:%M}")
             created_at = t.gettext("created {moment}", moment=f"{token.created_at:%Y-%m-%d %H:%M}")
-            print(f"{token.name:<32} {created_at}  {state}")
+            _out(f"{token.name:<32} {created_at}  {state}")
     return 0
 
 
