@@ -16,6 +16,7 @@ from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web import create_app
 from ksales.ports.store import OrderChanges
 from tests.containers import on_fakes
+from tests.e2e.fake_telegram import FakeTelegram
 from tests.shop import DICTIONARIES, NOW, ORDERS
 
 #: The settings that give tests/shop.py its rules (B2B manager 15, source 9 excluded, status 42 canceled).
@@ -62,3 +63,11 @@ def container() -> Container:
 def client(container: Container) -> Iterator[TestClient]:
     with TestClient(create_app(container, background=False)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeTelegram]:
+    """A fake Telegram Bot API on loopback, one per test module (the bot tests talk to it)."""
+    server = FakeTelegram().start()
+    yield server
+    server.stop()

@@ -29,13 +29,6 @@ VICTIM = TgUser(300, "Oksana", "oksana")
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def users() -> InMemoryUserStore:
     return InMemoryUserStore()
 

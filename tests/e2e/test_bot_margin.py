@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from ksales.adapters.memory.clock import FixedClock
 from ksales.adapters.memory.store import InMemorySalesStore
@@ -25,13 +23,6 @@ from tests.shop import DICTIONARIES, KYIV, NOW
 
 ADMIN = TgUser(1, "Admin", "boss")
 OLENA = TgUser(42, "Olena", "olena")
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
 
 
 def start_bot(fake: FakeTelegram, data: Path, show_costs: CostVisibility) -> BotThread:

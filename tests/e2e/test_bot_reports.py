@@ -114,13 +114,6 @@ def store() -> InMemorySalesStore:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def bot(
     fake: FakeTelegram, store: InMemorySalesStore, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotThread]:

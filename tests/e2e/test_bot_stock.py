@@ -23,13 +23,6 @@ ADMIN = TgUser(1, "Admin", "boss")
 OLENA = TgUser(2, "Олена", "olena", language_code="uk")
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
 def settings_for(fake: FakeTelegram, data: Path) -> Settings:
     env = {
         **SHOP_ENV,
