@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from attrs import frozen
 
+from ksales.domain.silence import Silence
+
 #: At most one message per kind in this long, however the fault flaps.
 QUIET = timedelta(minutes=30)
 #: The sync alert: this many failed runs in a row, or no success for this long.
@@ -18,6 +20,7 @@ NO_SUCCESS_FOR = timedelta(minutes=15)
 class AlertKind(StrEnum):
     SYNC_FAILING = "sync_failing"
     KEY_REJECTED = "key_rejected"
+    SILENCE = "silence"
 
 
 @frozen
@@ -47,6 +50,8 @@ class AlertEvent:
     #: True: the fault started; False: it cleared.
     started: bool
     detail: str | None = None
+    #: A silence that started: how long, since when, how many orders were expected.
+    silence: Silence | None = None
 
 
 def step(state: AlertState, faulty: bool, now: datetime) -> AlertState | None:

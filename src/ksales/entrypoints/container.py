@@ -28,6 +28,7 @@ from ksales.services.inventory import InventoryService
 from ksales.services.milestone_alerts import MilestoneAlerts
 from ksales.services.pace import GoalService
 from ksales.services.reporting import ReportingService
+from ksales.services.silence import SilenceWatch
 from ksales.services.stocks import StockSnapshots
 from ksales.services.sync import SyncService
 from ksales.services.sync.rereads import Budget
@@ -255,6 +256,12 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         enabled=providers.Callable(lambda s: s.alerts, settings),
         sync_interval=providers.Callable(lambda s: s.sync_interval, settings),
+        silence=providers.Factory(
+            SilenceWatch,
+            store=sales_store,
+            timezone=providers.Callable(lambda s: s.timezone, settings),
+            hours=providers.Callable(lambda s: s.alert_silence_hours, settings),
+        ),
     )
     auth = providers.Singleton(make_auth, settings, user_store.provider, clock)
     backup = providers.Callable(write_backup, sales_store, user_store, clock, settings)
