@@ -87,6 +87,7 @@ PARAMETERS = [
     "by",
     "parent_id",
     "expense_type_id",
+    "week",
 ]
 PATHS = [
     "/api/summary",
@@ -99,6 +100,7 @@ PATHS = [
     "/api/brands/analytics",
     "/api/expenses/summary",
     "/api/expenses/profit",
+    "/api/weekly",
 ]
 
 

@@ -135,5 +135,26 @@ def test_a_sync_in_progress_is_not_a_service(demo_dir: Path) -> None:
     assert "serves no API" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_the_weekly_report_reads_through_the_owner(demo_dir: Path) -> None:
+    """`ksales report --weekly` prints the same text and JSON beside a running service as without one."""
+    env = {**clean_env(demo_dir), **LOGIN, "KSALES_LANGUAGE": "en"}
+    kinds = (["--weekly"], ["--weekly", "--json"], ["--weekly", "--sales-type", "all"])
+    alone = [run("report", *kind, env=env) for kind in kinds]
+    assert all(done.returncode == 0 for done in alone), [done.stderr for done in alone]
+    assert "Weekly report:" in alone[0].stdout and "· All" in alone[2].stdout
+    port = free_port()
+    service = ksales("serve", "--port", str(port), env=env)
+    try:
+        record = wait_for_owner(demo_dir, service)
+        beside = [run("report", *kind, env=env) for kind in kinds]
+        served = httpx.get(f"{record['url']}/api/weekly", headers=_bearer(record["token"]), timeout=30).json()
+    finally:
+        stop(service)
+    for before, after in zip(alone, beside, strict=True):
+        assert after.returncode == 0, after.stderr
+        assert after.stdout == before.stdout
+    assert json.loads(beside[1].stdout) == served
+
+
 def _bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ksales.domain import customers, results
+from ksales.domain import customers, results, weekly
 from ksales.domain.filters import Filters
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.rules import SalesType
@@ -37,6 +37,7 @@ REPORTS = [
     customers.CohortReport,
     customers.SegmentReport,
     customers.CustomerList,
+    weekly.WeeklyReport,
 ]
 
 texts = st.text(alphabet="abcАБВ єї '\"-", max_size=6)

@@ -142,8 +142,8 @@ def test_the_unusual_week_and_the_chart_series() -> None:
     # Weeks 1–12: seven 1000s, a zero week, 1200, 800, 1000, 1000: mean 916.67, sample sd 301.01.
     assert report.z_score == Decimal("3.60")
     assert report.unusual
-    assert [revenue for _, revenue in report.history] == [1000] * 6 + [0, 1200, 800, 1000, 1000, 2000]
-    assert report.history[0][0] == W0 + timedelta(weeks=2)
+    assert [bar.revenue for bar in report.history] == [1000] * 6 + [0, 1200, 800, 1000, 1000, 2000]
+    assert report.history[0].monday == W0 + timedelta(weeks=2)
     assert report.rolling_mean == (None, None, None, 1000, 1000, 1000, 1000, 750, 800, 750, 750, 1000)
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from ksales.domain.money import CENT, ZERO, average, change_pct, round2
 from ksales.domain.periods import Period
@@ -65,6 +65,14 @@ class Mover:
 
 
 @frozen
+class WeekRevenue:
+    """One bar of the chart: a week (its Monday) and its revenue."""
+
+    monday: date
+    revenue: Decimal
+
+
+@frozen
 class WeeklyReport:
     week: Period
     orders: int
@@ -82,7 +90,7 @@ class WeeklyReport:
     gainers: tuple[Mover, ...]
     losers: tuple[Mover, ...]
     #: The last 12 weeks' revenue, oldest first, ending with the report week (the chart's bars).
-    history: tuple[tuple[date, Decimal], ...]
+    history: tuple[WeekRevenue, ...]
     #: The mean of the 4 weeks before each bar (the chart's line), None while there are fewer.
     rolling_mean: tuple[Decimal | None, ...]
     z_score: Decimal | None
@@ -230,7 +238,7 @@ def build_report(
     z = z_score(current.revenue, known)
     series = [*before, current]
     # Bars: the last 12 weeks ending with the report week; the line: mean of the 4 weeks before each bar.
-    bars = [(w.start, t.revenue) for w, t in zip([*weeks, week], series, strict=True)][-HISTORY_WEEKS:]
+    bars = [WeekRevenue(w.start, t.revenue) for w, t in zip([*weeks, week], series, strict=True)]
     offset = len(series) - HISTORY_WEEKS
     rolling = tuple(
         sum((t.revenue for t in series[i - MEAN_WEEKS : i]), ZERO) / MEAN_WEEKS if i >= MEAN_WEEKS else None
@@ -243,7 +251,8 @@ def build_report(
         revenue=current.revenue,
         avg_check=average(current.revenue, current.orders),
         previous=_figures(current, Decimal(previous.orders), previous.revenue),
-        four_week_mean=_figures(current, mean_orders, mean_revenue),
+        # A mean is an average: its revenue rounds half-up to cents (its check and changes use the exact one).
+        four_week_mean=evolve(_figures(current, mean_orders, mean_revenue), revenue=round2(mean_revenue)),
         year_ago=_figures(current, Decimal(year_ago.orders), year_ago.revenue),
         year_ago_week=year_ago_week(week),
         decomposition=decompose(current, previous),
@@ -253,7 +262,7 @@ def build_report(
         customer_revenue=customer_revenue,
         gainers=gainers,
         losers=losers,
-        history=tuple(bars),
+        history=tuple(bars[-HISTORY_WEEKS:]),
         rolling_mean=tuple(None if v is None else round2(v) for v in rolling),
         z_score=z,
         unusual=z is not None and abs(z) >= UNUSUAL_Z,

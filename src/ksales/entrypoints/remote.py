@@ -37,7 +37,9 @@ from ksales.domain.results import (
     TopProducts,
     Trend,
 )
+from ksales.domain.rules import SalesType
 from ksales.domain.trend import Granularity
+from ksales.domain.weekly import WeeklyReport
 from ksales.entrypoints.serialize import UnreadableJson, from_json
 from ksales.services.analytics import ScopedRequest
 from ksales.services.pace import MonthGoals
@@ -213,6 +215,15 @@ class RemoteAnalytics:
         """Each sales type's goal for the month (default: the service's this month), with its source."""
         params = {} if month is None else {"month": month_key(month)}
         return self._read(MonthGoals, self._get("/api/goals", params))
+
+    def weekly_report(
+        self, week: date | None = None, sales_type: SalesType = SalesType.RETAIL
+    ) -> WeeklyReport:
+        """The weekly report (SPEC §7) of the week holding `week` (default: the last complete one)."""
+        params = {"sales_type": sales_type.value}
+        if week is not None:
+            params["week"] = week.isoformat()
+        return self._read(WeeklyReport, self._get("/api/weekly", params))
 
     def bundle(self, request: Requested) -> ReportBundle:
         """Everything the Excel workbook needs (every product and brand, not a top list)."""

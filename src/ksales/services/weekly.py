@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 
 from attrs import frozen
 
+from ksales.domain.errors import InvalidParameter
 from ksales.domain.filters import Scope
-from ksales.domain.periods import Period
+from ksales.domain.periods import EARLIEST, Period
 from ksales.domain.rules import SalesType
 from ksales.domain.schedule import WeeklySlot
 from ksales.domain.weekly import (
@@ -15,6 +16,7 @@ from ksales.domain.weekly import (
     WeeklyReport,
     build_report,
     due_week,
+    report_week,
     slot_moment,
     weekly_totals,
     weeks_before,
@@ -22,11 +24,32 @@ from ksales.domain.weekly import (
 )
 from ksales.services.access import AccessService
 from ksales.services.analytics import AnalyticsService
+from ksales.services.params import parse_date
 
 #: Store meta: when this store first looked for due weekly reports.
 SINCE_META = "weekly_report_since"
 #: Orders before this day are "before the shop's history" for nobody: a floor for the history probe.
 _EPOCH = date(2000, 1, 1)
+
+
+#: The earliest week a report can be asked for: its year-ago week and 12 weeks before must be real dates.
+_FIRST_WEEK = EARLIEST.replace(year=EARLIEST.year + 2)
+
+
+def parse_week(value: str | None, today: date) -> Period:
+    """The Monday–Sunday week holding the day `value` (YYYY-MM-DD); absent: the last complete week.
+
+    Only a complete week has a report: a week that has not ended yet is refused.
+    """
+    if value is None or not value.strip():
+        return report_week(today)
+    day = parse_date("week", value.strip())
+    monday = day - timedelta(days=day.weekday())
+    if day >= today or monday + timedelta(days=6) >= today:
+        raise InvalidParameter("week", "week must be a day of a week that has ended (default: the last one)")
+    if monday < _FIRST_WEEK:
+        raise InvalidParameter("week", f"week must be on or after {_FIRST_WEEK.isoformat()}")
+    return Period(monday, monday + timedelta(days=6))
 
 
 @frozen

@@ -30,8 +30,8 @@ class MatplotlibChartRenderer:
         figure = Figure(figsize=(8, 4.5), dpi=100)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
-        ticks = [monday.strftime("%d.%m") for monday, _ in report.history]
-        values = [float(revenue) for _, revenue in report.history]
+        ticks = [bar.monday.strftime("%d.%m") for bar in report.history]
+        values = [float(bar.revenue) for bar in report.history]
         colors = [BAR] * (len(values) - 1) + [LATEST]
         axes.bar(range(len(values)), values, color=colors, label=labels.revenue)
         points = [(i, float(v)) for i, v in enumerate(report.rolling_mean) if v is not None]

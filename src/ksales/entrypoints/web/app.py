@@ -21,7 +21,7 @@ from ksales.domain.errors import InvalidParameter, NotFound, StoreError
 from ksales.entrypoints import runtime
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Settings
-from ksales.entrypoints.web import api, goals, lookups, openapi, pages, quality
+from ksales.entrypoints.web import api, goals, lookups, openapi, pages, quality, weekly
 from ksales.entrypoints.web.middleware import (
     AcceptEncodingMiddleware,
     LoginGateMiddleware,
@@ -86,6 +86,7 @@ def create_app(container: Container, *, background: bool = True, address: str | 
             "analytics": container.analytics(),
             "goal_service": container.goal_service(),
             "inventory": container.inventory(),
+            "weekly": container.weekly_reports(),
             "sync": container.sync(),
             "health": container.health(),
             "auth": auth,
@@ -108,6 +109,7 @@ def create_app(container: Container, *, background: bool = True, address: str | 
         *goals.routes,
         *lookups.routes,
         *quality.routes,
+        *weekly.routes,
         *openapi.routes,
         # The page's ES modules import each other by relative URL, which drops a `?v=` query: under a
         # versioned path a release never mixes its modules with older ones from an immutable cache.

@@ -91,6 +91,38 @@ MONTH_GOALS = obj(
     csrf_token=nullable(STR),
 )
 
+WEEK_FIGURES = obj(
+    orders=NUM,
+    revenue=NUM,
+    avg_check=NUM,
+    revenue_change_pct=nullable(NUM),
+    orders_change_pct=nullable(NUM),
+    avg_check_change_pct=nullable(NUM),
+)
+MOVER = obj(product_id=nullable(INT), name=STR, revenue=NUM, previous_revenue=NUM)
+WEEKLY = obj(
+    week=PERIOD,
+    sales_type=SALES_TYPE,
+    orders=INT,
+    revenue=NUM,
+    avg_check=NUM,
+    previous=WEEK_FIGURES,
+    four_week_mean=WEEK_FIGURES,
+    year_ago=WEEK_FIGURES,
+    year_ago_week=PERIOD,
+    decomposition=obj(change=NUM, orders_effect=NUM, check_effect=NUM),
+    customers=INT,
+    new_customers=INT,
+    returning_customers=INT,
+    customer_revenue=obj(new=NUM, returning=NUM),
+    gainers=array(MOVER),
+    losers=array(MOVER),
+    history=array(obj(monday=DATE, revenue=NUM)),
+    rolling_mean=array(nullable(NUM)),
+    z_score=nullable(NUM),
+    unusual={"type": "boolean"},
+)
+
 
 def report(**properties: Schema) -> Schema:
     """A data response: the figures plus the echoed period and filters."""
@@ -565,6 +597,14 @@ def build_document(version: str) -> Schema:
         }
     )
     paths.update(_goal_paths())
+    paths["/api/weekly"] = _operation(
+        "The weekly report (SPEC §7) of a complete Monday–Sunday week; as CSV its 12 weeks",
+        WEEKLY,
+        [
+            _param("week", DATE, "A day of the week (YYYY-MM-DD) that has ended; default: the last one."),
+            _param("sales_type", SALES_TYPE, "retail (default), b2b or all."),
+        ],
+    )
     return {
         "openapi": "3.0.3",
         "info": {
