@@ -135,11 +135,17 @@ def test_a_sync_in_progress_is_not_a_service(demo_dir: Path) -> None:
     assert "serves no API" in refused.stderr and "Traceback" not in refused.stderr
 
 
-def test_the_weekly_report_reads_through_the_owner(demo_dir: Path) -> None:
+def test_the_weekly_report_reads_through_the_owner(demo_dir: Path, tmp_path: Path) -> None:
     """`ksales report --weekly` prints the same text and JSON beside a running service as without one."""
     env = {**clean_env(demo_dir), **LOGIN, "KSALES_LANGUAGE": "en"}
-    kinds = (["--weekly"], ["--weekly", "--json"], ["--weekly", "--sales-type", "all"])
+    kinds = [
+        ["--weekly"],
+        ["--weekly", "--json"],
+        ["--weekly", "--sales-type", "all"],
+        ["--weekly", "--xlsx", str(tmp_path / "alone.xlsx")],
+    ]
     alone = [run("report", *kind, env=env) for kind in kinds]
+    kinds[-1][-1] = str(tmp_path / "beside.xlsx")
     assert all(done.returncode == 0 for done in alone), [done.stderr for done in alone]
     assert "Weekly report:" in alone[0].stdout and "· All" in alone[2].stdout
     port = free_port()
@@ -150,10 +156,20 @@ def test_the_weekly_report_reads_through_the_owner(demo_dir: Path) -> None:
         served = httpx.get(f"{record['url']}/api/weekly", headers=_bearer(record["token"]), timeout=30).json()
     finally:
         stop(service)
-    for before, after in zip(alone, beside, strict=True):
+    for before, after in zip(alone[:-1], beside[:-1], strict=True):
         assert after.returncode == 0, after.stderr
         assert after.stdout == before.stdout
     assert json.loads(beside[1].stdout) == served
+    assert beside[-1].returncode == 0, beside[-1].stderr
+    assert cells(tmp_path / "beside.xlsx") == cells(tmp_path / "alone.xlsx")
+
+
+def cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's values: the same workbook, whatever its file's timestamps."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
 
 
 def _bearer(secret: str) -> dict[str, str]:

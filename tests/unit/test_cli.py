@@ -160,5 +160,11 @@ def test_the_weekly_report_on_the_terminal(data_dir: Path, capsys: pytest.Captur
     out = capsys.readouterr().out
     assert "Weekly report:" in out and "· All" in out and "<b>" not in out
     assert "Compared with" in out and "from the number of orders" in out
-    assert cli.main(["report", "--weekly", "--xlsx", "w.xlsx"]) == 1
-    assert "no workbook" in capsys.readouterr().err
+    workbook = data_dir.parent / "w.xlsx"
+    assert cli.main(["report", "--weekly", "--xlsx", str(workbook)]) == 0
+    assert f"wrote {workbook}" in capsys.readouterr().out
+    assert workbook.read_bytes()[:2] == b"PK"
+    assert cli.main(["report", "--weekly", "--xlsx", str(data_dir / "no" / "w.xlsx")]) == 1
+    assert "its folder does not exist" in capsys.readouterr().err
+    assert cli.main(["report", "--weekly", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sales_type"] == "retail"

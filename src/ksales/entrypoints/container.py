@@ -20,6 +20,7 @@ from ksales.adapters.system.lock import DataDirLock
 from ksales.domain.errors import ConfigError
 from ksales.entrypoints.bot.services import BotServices
 from ksales.entrypoints.settings import Secret, Settings
+from ksales.ports.weekly_book import WeeklyWorkbookWriter
 from ksales.services.access import AccessService
 from ksales.services.alerts import AlertMonitor
 from ksales.services.analytics import AnalyticsService
@@ -129,6 +130,12 @@ def make_report_writer(settings: Settings, catalog: Catalog) -> ReportWriter:
     from ksales.adapters.excel.writer import OpenpyxlReportWriter
 
     return OpenpyxlReportWriter(catalog=catalog, currency=settings.currency)
+
+
+def make_weekly_writer(settings: Settings, catalog: Catalog) -> WeeklyWorkbookWriter:
+    from ksales.adapters.excel.weekly_book import OpenpyxlWeeklyWriter
+
+    return OpenpyxlWeeklyWriter(catalog=catalog, currency=settings.currency)
 
 
 def make_charts() -> ChartRenderer:
@@ -249,6 +256,9 @@ class Container(containers.DeclarativeContainer):
         slot=providers.Callable(lambda s: s.weekly_report, settings),
     )
     charts: providers.Provider[ChartRenderer] = providers.Singleton(make_charts)
+    weekly_writer: providers.Provider[WeeklyWorkbookWriter] = providers.Singleton(
+        make_weekly_writer, settings, catalog
+    )
     alert_monitor = providers.Factory(
         AlertMonitor,
         store=sales_store,

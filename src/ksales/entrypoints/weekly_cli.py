@@ -17,7 +17,7 @@ from ksales.domain.language import N_
 from ksales.domain.rules import SalesType
 from ksales.domain.weekly import WeeklyReport, report_week
 from ksales.entrypoints.bot.weekly_texts import weekly
-from ksales.entrypoints.cli import CliError, EmptyStore, _out
+from ksales.entrypoints.cli import CliError, EmptyStore, UnwritableFile, _check_writable, _out
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.readers import Analytics
 from ksales.entrypoints.serialize import to_json
@@ -29,11 +29,6 @@ _TAG = re.compile(r"<[^>]+>")
 @define
 class BadSalesType(CliError):
     message: str = N_("--sales-type must be retail, b2b or all")
-
-
-@define
-class WeeklyNoWorkbook(CliError):
-    message: str = N_("the weekly report has no workbook yet: leave out --xlsx")
 
 
 def plain(text: str) -> str:
@@ -66,14 +61,21 @@ def weekly_report(container: Container, args: argparse.Namespace) -> int:
     except ValueError:
         raise BadSalesType() from None
     if args.xlsx is not None:
-        raise WeeklyNoWorkbook()
+        _check_writable(args.xlsx)
     if not settings.store_path.exists():
         raise EmptyStore()
     with open_reader(container) as analytics:
         if stored_orders(analytics) == 0:
             raise EmptyStore()
         report = read_report(container, analytics, sales_type)
-    if args.json:
+    if args.xlsx is not None:
+        workbook = container.weekly_writer().write(report, sales_type, settings.language)
+        try:
+            args.xlsx.write_bytes(workbook)
+        except OSError as error:
+            raise UnwritableFile(args.xlsx, error.strerror or type(error).__name__) from None
+        _out(t.gettext("wrote {path}", path=args.xlsx))
+    elif args.json:
         _out(json.dumps(weekly_json(report, sales_type), ensure_ascii=False, indent=2))
     else:
         _out(plain(weekly(t, report, sales_type, settings.currency)))
