@@ -21,7 +21,6 @@ from ksales.entrypoints.cli import CliError, EmptyStore, UnwritableFile, _check_
 from ksales.entrypoints.container import Container
 from ksales.entrypoints.readers import Analytics
 from ksales.entrypoints.serialize import to_json
-from ksales.services.weekly import WeeklyReports
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -47,8 +46,7 @@ def read_report(container: Container, analytics: Analytics, sales_type: SalesTyp
 
     if isinstance(analytics, RemoteAnalytics):
         return analytics.weekly_report(None, sales_type)
-    reports = WeeklyReports(analytics, container.access(), container.settings().weekly_report)
-    return reports.report(report_week(analytics.today()), sales_type)
+    return container.weekly_reports().report(report_week(analytics.today()), sales_type)
 
 
 def weekly_report(container: Container, args: argparse.Namespace) -> int:
