@@ -24,8 +24,8 @@ from tests.unit.test_silence_alert import KYIV, MONDAY, RULES, at, order, profil
 
 ADMIN = TgUser(1, "Admin", "boss")
 STARTED = (
-    "🚨 No order for 3 hours (since 09:00). The same weekday of the last 8 weeks had 3 orders in these "
-    "hours on average: is the checkout working?"
+    "🚨 No order for 3 hours (since 09:00). Orders in these hours on the same weekday, mean of the last "
+    "8 weeks: 3. Is the checkout working?"
 )
 CLEARED = "✅ Orders are coming in again."
 

@@ -208,8 +208,8 @@ def test_the_texts_in_both_languages() -> None:
     event = AlertEvent(AlertKind.SILENCE, True, silence=Silence(3, at(MONDAY, 12), Decimal("4.25")))
     english = alert(EN, event)
     assert english == (
-        "🚨 No order for 3 hours (since 12:00). The same weekday of the last 8 weeks had 4.3 orders in "
-        "these hours on average: is the checkout working?"
+        "🚨 No order for 3 hours (since 12:00). Orders in these hours on the same weekday, mean of the "
+        "last 8 weeks: 4.3. Is the checkout working?"
     )
     ukrainian = alert(UK, event)
     assert ukrainian.startswith("🚨 Жодного замовлення за 3 години (з 12:00).")

@@ -30,8 +30,8 @@ def silence(t: Translator, found: Silence) -> str:
         since=found.since.strftime("%H:%M"),
     )
     usual = t.gettext(
-        "The same weekday of the last 8 weeks had {expected} orders in these hours on average: "
-        "is the checkout working?",
+        "Orders in these hours on the same weekday, mean of the last 8 weeks: {expected}. "
+        "Is the checkout working?",
         expected=t.number(found.expected.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), 1),
     )
     return f"{quiet} {usual}"
