@@ -48,12 +48,20 @@ def sales_filters(scope: Scope, params: Params) -> str:
     return "".join(f" AND {c}" for c in conditions)
 
 
-def line_filter(scope: Scope, params: Params) -> str:
-    """The category and brand filters on lines or `line_months` ('' when the scope does not narrow lines)."""
+def line_filter(scope: Scope, params: Params, *, rollup: bool = False) -> str:
+    """The category and brand filters on lines or `line_months` ('' when the scope does not narrow lines).
+
+    A semi-join on the categories is 1.5× faster than `list_contains` over a year of lines, slower over
+    the rollup's fewer rows (measured on the 1 M-order bench store).
+    """
     conditions = []
     if scope.category_ids is not None:
         params["categories"] = sorted(scope.category_ids)
-        conditions.append("list_contains($categories::BIGINT[], category_id)")
+        conditions.append(
+            "list_contains($categories::BIGINT[], category_id)"
+            if rollup
+            else "category_id IN (SELECT unnest($categories::BIGINT[]))"
+        )
     if scope.brand_key is not None:
         params["brand"] = scope.brand_key
         conditions.append("brand_key = $brand")
@@ -88,7 +96,7 @@ def counted_lines(
     """A relation of (keys…, measures…) over the scope's counted lines, to be summed again by the keys:
     one row per group from the whole months' rollup and one from the raw lines of the other days."""
     months, raw = split(scope.start, scope.end) if rollups else (None, [(scope.start, scope.end)])
-    filters = sales_filters(scope, params) + line_filter(scope, params)
+    filters = sales_filters(scope, params)
     parts = []
     if raw:
         days = []
@@ -98,13 +106,15 @@ def counted_lines(
         columns = [f"{_KEYS[k]} AS {k}" for k in keys] + [f"{_MEASURES[m][0]} AS {m}" for m in measures]
         parts.append(
             f"SELECT {', '.join(columns)} FROM order_lines"
-            f" WHERE ({' OR '.join(days)}) AND NOT excluded AND NOT canceled{filters} GROUP BY ALL"
+            f" WHERE ({' OR '.join(days)}) AND NOT excluded AND NOT canceled{filters}"
+            f"{line_filter(scope, params)} GROUP BY ALL"
         )
     if months is not None:
         params["month_first"], params["month_last"] = months
         columns = [*keys, *(f"{_MEASURES[m][1]} AS {m}" for m in measures)]
         parts.append(
             f"SELECT {', '.join(columns)} FROM line_months"
-            f" WHERE month BETWEEN $month_first AND $month_last{filters} GROUP BY ALL"
+            f" WHERE month BETWEEN $month_first AND $month_last{filters}"
+            f"{line_filter(scope, params, rollup=True)} GROUP BY ALL"
         )
     return " UNION ALL ".join(f"({part})" for part in parts)
