@@ -4,7 +4,8 @@
 
 Requests go through the whole Starlette stack (middleware, gzip, JSON) to a DuckDbSalesStore, in-process
 (no sockets), concurrently as the browser sends them. Reports the median server time of a whole view,
-each endpoint's median, and the gzip ratio of the JSON responses. SPEC §8: a view ≤ 150 ms.
+each endpoint's median, and the gzip ratio of the JSON responses. SPEC §8: a view ≤ 50 ms.
+`--raw` reads the raw rows only (the store's rollups off), for a before/after on one store.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ksales.entrypoints.container import Container
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web import create_app
 
-BUDGET_MS = 150.0
+BUDGET_MS = 50.0
 
 
 def view_requests(params: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
@@ -47,12 +48,12 @@ def view_requests(params: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-def build_container(path: Path, today: str | None) -> Container:
+def build_container(path: Path, today: str | None, rollups: bool = True) -> Container:
     from ksales.adapters.duckdb.store import DuckDbSalesStore
 
     settings = Settings.from_env(env_file=None)
     container = Container(settings=settings)
-    container.sales_store.override(providers.Object(DuckDbSalesStore(path, settings.rules)))
+    container.sales_store.override(providers.Object(DuckDbSalesStore(path, settings.rules, rollups=rollups)))
     if today:
         noon = datetime.combine(datetime.fromisoformat(today).date(), day_time(12), settings.timezone)
         container.clock.override(providers.Object(FixedClock(noon.astimezone(UTC))))
@@ -127,12 +128,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", help="pretend today is this date (YYYY-MM-DD), e.g. the store's last day")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--from", dest="start", help="a custom period's first day (with --to)")
+    parser.add_argument("--to", dest="end", help="a custom period's last day")
+    parser.add_argument("--source", help="source id filter")
+    parser.add_argument("--category", help="category id filter (its subtree)")
+    parser.add_argument("--brand", help="brand filter")
+    parser.add_argument("--raw", action="store_true", help="read the raw rows only (no rollups)")
     args = parser.parse_args(argv)
     if not args.store.is_file():
         parser.error(f"no such store: {args.store}")
     logging.basicConfig(level=logging.ERROR)
-    container = build_container(args.store, args.today)
+    container = build_container(args.store, args.today, rollups=not args.raw)
     params = {"period": args.period, "sales_type": args.sales_type}
+    if args.start:
+        params.update(period="custom", start_date=args.start, end_date=args.end or args.start)
+    for key, value in (("source_id", args.source), ("category_id", args.category), ("brand", args.brand)):
+        if value:
+            params[key] = value
     store = container.sales_store()
     orders = store.order_count()
     try:
@@ -140,10 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         store.close()
     median = statistics.median(result["views"])
-    print(f"store: {args.store} ({orders:,} orders)  view: {params}  runs: {args.runs}")
+    rollups = "raw rows only" if args.raw else "rollups"
+    print(f"store: {args.store} ({orders:,} orders, {rollups})  view: {params}  runs: {args.runs}")
     print(
         f"full dashboard view (10 requests, concurrent): median {median:.1f} ms, "
-        f"p90 {statistics.quantiles(result['views'], n=10)[-1]:.1f} ms  (budget {BUDGET_MS:.0f} ms)"
+        f"p90 {statistics.quantiles(result['views'], n=10)[-1]:.1f} ms, "
+        f"p95 {statistics.quantiles(result['views'], n=20)[-1]:.1f} ms  (budget {BUDGET_MS:.0f} ms)"
     )
     print("each endpoint alone, median:")
     for name, samples in result["alone"].items():

@@ -116,6 +116,11 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print exactly what GET /api/data-quality returns"
     )
 
+    commands.add_parser(
+        "rebuild-rollups",
+        help="recompute the store's daily and monthly sums from its orders (the service must be stopped)",
+    )
+
     demo = commands.add_parser("demo", help="rebuild the store from the built-in demo shop")
     demo.add_argument("--orders", type=int, help="about this many orders in all (default ≈ 20 000 a year)")
     demo.add_argument("--seed", type=int, help="seed of the demo shop (default KSALES_DEMO_SEED or 7)")
@@ -124,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
 
 #: Commands that write to the data directory: they take its lock before touching any file, so that a
 #: refused command has changed nothing (SPEC §8). `backup` asks a running owner instead of refusing.
-OWNERS = frozenset({"serve", "sync", "bot", "demo", "restore"})
+OWNERS = frozenset({"serve", "sync", "bot", "demo", "restore", "rebuild-rollups"})
 
 
 def _fallback_translator() -> Translator:
@@ -530,6 +535,27 @@ def _token(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+def _rebuild_rollups(container: Container, args: argparse.Namespace) -> int:
+    """Recompute the rollups of the DuckDB store (they are kept on every write; this is for a store that
+    lost them, e.g. edited by hand)."""
+    from ksales.adapters.duckdb import DuckDbSalesStore
+
+    t = container.catalog().translator(container.settings().language)
+    store = container.sales_store()
+    if not isinstance(store, DuckDbSalesStore):
+        _note(t.gettext("this store keeps no rollups: nothing to rebuild"))
+        return 0
+    started = time.monotonic()
+    store.rebuild_rollups()
+    seconds = f"{time.monotonic() - started:.1f}"
+    _out(
+        t.gettext(
+            "rollups rebuilt from {orders} orders in {seconds} s", orders=store.order_count(), seconds=seconds
+        )
+    )
+    return 0
+
+
 def _doctor(container: Container, args: argparse.Namespace) -> int:
     from ksales.entrypoints.doctor import run
 
@@ -546,6 +572,7 @@ COMMANDS = {
     "backup": _backup,
     "restore": _restore,
     "doctor": _doctor,
+    "rebuild-rollups": _rebuild_rollups,
 }
 
 

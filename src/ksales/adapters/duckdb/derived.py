@@ -12,6 +12,7 @@ from datetime import UTC, tzinfo
 
 import duckdb
 
+from ksales.adapters.duckdb import rollups
 from ksales.adapters.duckdb.customer_table import refresh_customers
 from ksales.adapters.duckdb.rows import HASH_KEY, content_hash, read_orders
 from ksales.adapters.duckdb.transaction import transaction
@@ -62,6 +63,7 @@ def sync_derived(cursor: duckdb.DuckDBPyConnection, rules: Rules) -> None:
                 recompute_flags(cursor, rules)
             propagate_order_columns(cursor)
             refresh_first_days(cursor, None)
+            rollups.rebuild(cursor)
             _set_info(cursor, "timezone", zone)
             _set_info(cursor, "rules", flags)
         if stale_hashes:

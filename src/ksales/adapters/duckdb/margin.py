@@ -1,7 +1,7 @@
 """Line costs in SQL (SPEC §5 "Cost of goods"): a line's cost is known when its purchase price is above 0.
 
 The cost is computed in the query, like line revenue (`price_sold × quantity`): both are one multiplication
-over columns the line already carries, so no derived column (and no migration) is needed.
+over columns the line already carries; the rollups (`rollups.py`) keep both sums per day and per month.
 """
 
 from __future__ import annotations
@@ -9,29 +9,41 @@ from __future__ import annotations
 import duckdb
 
 from ksales.adapters.duckdb.queries import Params, _lines_where, money
+from ksales.adapters.duckdb.rollup_reads import counted_lines, sales_filters
 from ksales.domain.filters import Scope
 from ksales.domain.margin import CostGroup, LineCosts, cost_sort_key
 
-#: Group → (key expression, name expression) over `order_lines`.
-_GROUPS = {
-    CostGroup.DAY: ("business_day", "NULL::VARCHAR"),
-    CostGroup.PRODUCT: ("product_id", "CASE WHEN product_id IS NULL THEN name END"),
-    CostGroup.CATEGORY: ("category_id", "NULL::VARCHAR"),
-    CostGroup.BRAND: ("brand_key", "NULL::VARCHAR"),
+#: Group → its keys in `rollup_reads.counted_lines`.
+_KEYS = {
+    CostGroup.PRODUCT: ("product_id", "line_name"),
+    CostGroup.CATEGORY: ("category_id",),
+    CostGroup.BRAND: ("brand_key",),
 }
 
 
-def line_costs(cursor: duckdb.DuckDBPyConnection, scope: Scope, by: CostGroup) -> list[LineCosts]:
+def line_costs(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, by: CostGroup, *, rollups: bool = True
+) -> list[LineCosts]:
+    """Whole days from the `line_days` rollup (by day, no line filter), whole months of the other groups
+    from `line_months`, the rest from the lines."""
     params: Params = {}
-    key, name = _GROUPS[by]
-    rows = cursor.execute(
-        f"""SELECT {key} AS key, {name} AS line_name,
+    measures = "sum(revenue)::VARCHAR, sum(costed_revenue)::VARCHAR, sum(cogs)::VARCHAR"
+    if by is CostGroup.DAY and rollups and not scope.narrows_lines:
+        params.update(start=scope.start, end=scope.end)
+        sql = f"""SELECT business_day, NULL::VARCHAR, {measures} FROM line_days
+        WHERE business_day BETWEEN $start AND $end{sales_filters(scope, params)} GROUP BY ALL"""
+    elif by is CostGroup.DAY:
+        sql = f"""SELECT business_day, NULL::VARCHAR,
             sum(price_sold * quantity)::VARCHAR,
             sum(price_sold * quantity) FILTER (WHERE purchased_price > 0)::VARCHAR,
             sum(purchased_price * quantity) FILTER (WHERE purchased_price > 0)::VARCHAR
         FROM order_lines {_lines_where(scope, params)}
-        GROUP BY ALL""",
-        params,
-    ).fetchall()
+        GROUP BY ALL"""
+    else:
+        keys = _KEYS[by]
+        lines = counted_lines(scope, params, keys, ["revenue", "costed_revenue", "cogs"], rollups=rollups)
+        name = "line_name" if len(keys) == 2 else "NULL::VARCHAR"
+        sql = f"SELECT {keys[0]}, {name}, {measures} FROM ({lines}) GROUP BY ALL"
+    rows = cursor.execute(sql, params).fetchall()
     result = [LineCosts(k, n, money(rev), money(costed), money(cogs)) for k, n, rev, costed, cogs in rows]
     return sorted(result, key=cost_sort_key)

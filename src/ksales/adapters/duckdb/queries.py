@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from ksales.adapters.duckdb.rollup_reads import counted_lines, line_filter, sales_filters
 from ksales.adapters.duckdb.tables import OFFER_STOCK, STOCK_SNAPSHOT
 from ksales.domain.filters import Scope
 from ksales.domain.ranking import RankBy, rank_products
@@ -32,7 +33,6 @@ from ksales.domain.results import (
     SourceTotals,
     Totals,
 )
-from ksales.domain.rules import SalesType
 from ksales.domain.stock import StockSnapshot
 
 ZERO = Decimal(0)
@@ -57,27 +57,10 @@ def number(text: str | None) -> Decimal:
 def _scope(scope: Scope, params: Params) -> str:
     """Period, excluded sources, source and sales type, on any of the three tables."""
     params.update(start=scope.start, end=scope.end)
-    conditions = ["business_day BETWEEN $start AND $end", "NOT excluded"]
-    if scope.source_id is not None:
-        params["source"] = scope.source_id
-        conditions.append("source_id = $source")
-    if scope.sales_type is SalesType.RETAIL:
-        conditions.append("NOT b2b")
-    elif scope.sales_type is SalesType.B2B:
-        conditions.append("b2b")
-    return " AND ".join(conditions)
+    return f"business_day BETWEEN $start AND $end AND NOT excluded{sales_filters(scope, params)}"
 
 
-def _line_filter(scope: Scope, params: Params) -> str:
-    """The category and brand filters on `order_lines` ('' when the scope does not narrow lines)."""
-    conditions = []
-    if scope.category_ids is not None:
-        params["categories"] = sorted(scope.category_ids)
-        conditions.append("list_contains($categories::BIGINT[], category_id)")
-    if scope.brand_key is not None:
-        params["brand"] = scope.brand_key
-        conditions.append("brand_key = $brand")
-    return "".join(f" AND {c}" for c in conditions)
+_line_filter = line_filter
 
 
 def _lines_where(scope: Scope, params: Params, canceled: bool | None = False) -> str:
@@ -92,50 +75,78 @@ def _matching_orders(scope: Scope, params: Params, canceled: bool | None) -> str
     return f" AND id IN (SELECT order_id FROM order_lines {_lines_where(scope, params, canceled)})"
 
 
-def _grouped(cursor: duckdb.DuckDBPyConnection, scope: Scope, key: str, canceled: bool) -> list[Any]:
-    """(key, orders, revenue) over counted (or canceled) orders, grouped by `key` ('' for one row)."""
+def _grouped(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, key: str, canceled: bool, rollups: bool
+) -> list[Any]:
+    """(key, orders, revenue) over counted (or canceled) orders, grouped by `key` ('' for one row).
+
+    Whole orders come from the `order_days` rollup. Under a brand filter alone an order's first line of
+    the brand counts it (no DISTINCT), and whole months come from `line_months`; a category filter counts
+    the distinct orders of the matching lines.
+    """
     params: Params = {}
     select = f"{key}, " if key else ""
     group = f" GROUP BY {key}" if key else ""
-    if scope.narrows_lines:
+    state = "canceled" if canceled else "NOT canceled"
+    if not scope.narrows_lines and rollups:
+        params.update(start=scope.start, end=scope.end)
         sql = (
-            f"SELECT {select}count(DISTINCT order_id), sum(price_sold * quantity)::VARCHAR"
-            f" FROM order_lines {_lines_where(scope, params, canceled)}{group}"
+            f"SELECT {select}coalesce(sum(orders), 0), sum(revenue)::VARCHAR FROM order_days"
+            f" WHERE business_day BETWEEN $start AND $end{sales_filters(scope, params)} AND {state}{group}"
         )
-    else:
-        state = "canceled" if canceled else "NOT canceled"
+    elif not scope.narrows_lines:
         sql = (
             f"SELECT {select}count(*), sum(grand_total)::VARCHAR"
             f" FROM orders WHERE {_scope(scope, params)} AND {state}{group}"
         )
+    elif scope.category_ids is None and not canceled and key != "business_day":
+        lines = counted_lines(
+            scope, params, [key] if key else [], ["brand_orders", "revenue"], rollups=rollups
+        )
+        sql = f"SELECT {select}coalesce(sum(brand_orders), 0), sum(revenue)::VARCHAR FROM ({lines}){group}"
+    else:
+        orders = (
+            "count(*) FILTER (WHERE brand_first)"
+            if scope.category_ids is None
+            else "count(DISTINCT order_id)"
+        )
+        sql = (
+            f"SELECT {select}{orders}, sum(price_sold * quantity)::VARCHAR"
+            f" FROM order_lines {_lines_where(scope, params, canceled)}{group}"
+        )
     return cursor.execute(sql, params).fetchall()
 
 
-def totals(cursor: duckdb.DuckDBPyConnection, scope: Scope, canceled: bool = False) -> Totals:
-    ((orders, revenue),) = _grouped(cursor, scope, "", canceled)
+def totals(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, canceled: bool = False, *, rollups: bool = True
+) -> Totals:
+    ((orders, revenue),) = _grouped(cursor, scope, "", canceled, rollups)
     return Totals(orders, money(revenue))
 
 
-def daily(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[DayTotals]:
-    rows = _grouped(cursor, scope, "business_day", False)
+def daily(cursor: duckdb.DuckDBPyConnection, scope: Scope, *, rollups: bool = True) -> list[DayTotals]:
+    rows = _grouped(cursor, scope, "business_day", False, rollups)
     return [DayTotals(day, orders, money(revenue)) for day, orders, revenue in sorted(rows)]
 
 
-def source_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[SourceTotals]:
-    rows = _grouped(cursor, scope, "source_id", False)
+def source_totals(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, *, rollups: bool = True
+) -> list[SourceTotals]:
+    rows = _grouped(cursor, scope, "source_id", False, rollups)
     return [SourceTotals(source, orders, money(revenue)) for source, orders, revenue in sorted(rows)]
 
 
-def product_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[ProductTotals]:
+def product_totals(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, *, rollups: bool = True
+) -> list[ProductTotals]:
     """By product id (line name when there is none); names from the catalog, else the latest line."""
     params: Params = {}
-    where = _lines_where(scope, params)
+    lines = counted_lines(scope, params, _PRODUCT, ["quantity", "revenue"], rollups=rollups)
     rows = cursor.execute(
         f"""SELECT l.product_id, l.line_name, p.name, l.quantity, l.revenue
         FROM (
-            SELECT product_id, CASE WHEN product_id IS NULL THEN name END AS line_name,
-                sum(quantity)::VARCHAR AS quantity, sum(price_sold * quantity)::VARCHAR AS revenue
-            FROM order_lines {where} GROUP BY ALL
+            SELECT product_id, line_name, sum(quantity)::VARCHAR AS quantity, sum(revenue)::VARCHAR AS revenue
+            FROM ({lines}) GROUP BY ALL
         ) l
         LEFT JOIN products p ON p.id = l.product_id""",
         params,
@@ -154,8 +165,11 @@ def product_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[Prod
     return sorted(result, key=lambda r: (r.product_id is None, r.product_id or 0, r.name))
 
 
+_PRODUCT = ("product_id", "line_name")
+
+
 def product_ranking(
-    cursor: duckdb.DuckDBPyConnection, scope: Scope, by: RankBy, limit: int
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, by: RankBy, limit: int, *, rollups: bool = True
 ) -> ProductRanking:
     """The top `limit` products, and totals over every product of the scope.
 
@@ -164,13 +178,12 @@ def product_ranking(
     ties by name and id exactly as the domain says.
     """
     params: Params = {"limit": limit}
-    where = _lines_where(scope, params)
+    lines = counted_lines(scope, params, _PRODUCT, ["quantity", "revenue"], rollups=rollups)
     order = "quantity DESC, revenue DESC" if by is RankBy.QUANTITY else "revenue DESC, quantity DESC"
     rows = cursor.execute(
         f"""WITH grouped AS (
-            SELECT product_id, CASE WHEN product_id IS NULL THEN name END AS line_name,
-                sum(quantity) AS quantity, sum(price_sold * quantity) AS revenue
-            FROM order_lines {where} GROUP BY ALL
+            SELECT product_id, line_name, sum(quantity) AS quantity, sum(revenue) AS revenue
+            FROM ({lines}) GROUP BY ALL
         ), totals AS (
             SELECT count(*) AS products, sum(quantity)::VARCHAR AS quantity, sum(revenue)::VARCHAR AS revenue
             FROM grouped
@@ -216,11 +229,13 @@ def _latest_line_names(cursor: duckdb.DuckDBPyConnection, scope: Scope, ids: lis
     )
 
 
-def category_totals(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[CategoryTotals]:
+def category_totals(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, *, rollups: bool = True
+) -> list[CategoryTotals]:
     params: Params = {}
+    lines = counted_lines(scope, params, ["category_id"], ["quantity", "revenue"], rollups=rollups)
     rows = cursor.execute(
-        f"""SELECT category_id, sum(quantity)::VARCHAR, sum(price_sold * quantity)::VARCHAR
-        FROM order_lines {_lines_where(scope, params)} GROUP BY category_id""",
+        f"SELECT category_id, sum(quantity)::VARCHAR, sum(revenue)::VARCHAR FROM ({lines}) GROUP BY ALL",
         params,
     ).fetchall()
     result = [CategoryTotals(c, number(q), money(r)) for c, q, r in rows]
@@ -243,17 +258,22 @@ def customer_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> Customer
     return CustomerCounts(row[0], row[1])
 
 
-def brand_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> BrandBreakdown:
+def brand_breakdown(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, *, rollups: bool = True
+) -> BrandBreakdown:
     params: Params = {}
     # An order's first line of a brand is flagged; a category filter may skip that line, though.
-    orders = (
-        "count(*) FILTER (WHERE brand_first)" if scope.category_ids is None else "count(DISTINCT order_id)"
-    )
-    rows = cursor.execute(
-        f"""SELECT brand_key, sum(price_sold * quantity)::VARCHAR, sum(quantity)::VARCHAR, {orders}
-        FROM order_lines {_lines_where(scope, params)} GROUP BY brand_key""",
-        params,
-    ).fetchall()
+    if scope.category_ids is None:
+        lines = counted_lines(
+            scope, params, ["brand_key"], ["revenue", "quantity", "brand_orders"], rollups=rollups
+        )
+        sql = f"""SELECT brand_key, sum(revenue)::VARCHAR, sum(quantity)::VARCHAR, sum(brand_orders)
+        FROM ({lines}) GROUP BY brand_key"""
+    else:
+        sql = f"""SELECT brand_key, sum(price_sold * quantity)::VARCHAR, sum(quantity)::VARCHAR,
+            count(DISTINCT order_id)
+        FROM order_lines {_lines_where(scope, params)} GROUP BY brand_key"""
+    rows = cursor.execute(sql, params).fetchall()
     names = brand_names(cursor)
     unbranded = money(next((r[1] for r in rows if r[0] is None), None))
     brands = sorted((r for r in rows if r[0] is not None), key=lambda r: str(r[0]))
@@ -271,22 +291,29 @@ def brand_names(cursor: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def expense_totals(
-    cursor: duckdb.DuckDBPyConnection, scope: Scope, expense_type_id: int | None
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, expense_type_id: int | None, *, rollups: bool = True
 ) -> ExpenseTotals:
-    """Paid expenses by type and by day, and how many orders had any, in one grouping-sets scan."""
+    """Paid expenses by type and by day, and how many orders had any, in one grouping-sets scan (of the
+    `expense_days` rollup unless lines narrow the orders)."""
     params: Params = {}
-    where = f"{_scope(scope, params)} AND paid"
+    # Each order's first paid expense (of each type) is flagged: counting them counts orders, no DISTINCT.
+    first = "first_paid" if expense_type_id is None else "first_paid_of_type"
+    if scope.narrows_lines or not rollups:
+        table, count, orders = "order_expenses", "count(*)", f"count(*) FILTER (WHERE {first})"
+        where = f"{_scope(scope, params)} AND paid"
+    else:  # the rollup holds paid expenses of counted sources only
+        table, count, orders = "expense_days", "coalesce(sum(expenses), 0)", f"coalesce(sum({first}), 0)"
+        params.update(start=scope.start, end=scope.end)
+        where = f"business_day BETWEEN $start AND $end{sales_filters(scope, params)}"
     if expense_type_id is not None:
         params["type"] = expense_type_id
         where += " AND expense_type_id = $type"
-    # Each order's first paid expense (of each type) is flagged: counting them counts orders, no DISTINCT.
-    first = "first_paid" if expense_type_id is None else "first_paid_of_type"
     if scope.narrows_lines:
         where += f" AND order_id IN (SELECT order_id FROM order_lines {_lines_where(scope, params, None)})"
     rows = cursor.execute(
         f"""SELECT GROUPING(expense_type_id), GROUPING(business_day), expense_type_id, business_day,
-            sum(amount)::VARCHAR, count(*), count(*) FILTER (WHERE {first})
-        FROM order_expenses WHERE {where}
+            sum(amount)::VARCHAR, {count}, {orders}
+        FROM {table} WHERE {where}
         GROUP BY GROUPING SETS ((expense_type_id), (business_day), ())""",
         params,
     ).fetchall()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import duckdb
 
 from ksales.adapters.duckdb import customer_table as _customer_table
+from ksales.adapters.duckdb import rollups as _rollups
 from ksales.adapters.duckdb.transaction import transaction
 
 #: Money is exact to the cent and quantities to a thousandth (KeyCRM allows fractional units).
@@ -146,8 +147,12 @@ _V_PACE = (
     )""",
 )
 
+# Rollups (SPEC §8): sums per day (per month for products) kept on write by `rollups.Deltas`, built here
+# for the orders already stored.
+_V_ROLLUPS = (*_rollups.create_statements(), *_rollups.rebuild_statements())
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS, _V_PACE)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS, _V_PACE, _V_ROLLUPS)
 
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -54,8 +54,11 @@ Cursor = duckdb.DuckDBPyConnection
 class DuckDbSalesStore:
     """Implements `SalesStore`: one connection, one cursor per thread, writes serialised by a lock."""
 
-    def __init__(self, path: str | Path | None, rules: Rules) -> None:
+    def __init__(self, path: str | Path | None, rules: Rules, *, rollups: bool = True) -> None:
         self.rules = rules
+        #: Read whole days and months from the rollups (False: the raw rows only, as the contract tests
+        #: compare); writes keep the rollups either way.
+        self.rollups = rollups
         self.path = ":memory:" if path is None else str(path)
         self._local = threading.local()
         self._cursors: list[Cursor] = []
@@ -106,6 +109,12 @@ class DuckDbSalesStore:
     # --- writes -------------------------------------------------------------------------------
     def apply(self, changes: OrderChanges) -> ApplyResult:
         return self._write("applying order changes", lambda c: write_changes(c, changes, self.rules))
+
+    def rebuild_rollups(self) -> None:
+        """Recompute the rollups from the raw rows (`ksales rebuild-rollups`, for a store that lost them)."""
+        from ksales.adapters.duckdb.rollups import rebuild
+
+        self._write("rebuilding the rollups", rebuild)
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
         self._write("saving dictionaries", lambda c: write_dictionaries(c, dictionaries))
@@ -252,25 +261,35 @@ class DuckDbSalesStore:
 
     # --- aggregates ---------------------------------------------------------------------------
     def totals(self, scope: Scope) -> Totals:
-        return self._read("computing totals", lambda c: queries.totals(c, scope))
+        return self._read("computing totals", lambda c: queries.totals(c, scope, rollups=self.rollups))
 
     def returns(self, scope: Scope) -> Totals:
-        return self._read("computing returns", lambda c: queries.totals(c, scope, canceled=True))
+        return self._read(
+            "computing returns", lambda c: queries.totals(c, scope, canceled=True, rollups=self.rollups)
+        )
 
     def daily(self, scope: Scope) -> list[DayTotals]:
-        return self._read("computing daily totals", lambda c: queries.daily(c, scope))
+        return self._read("computing daily totals", lambda c: queries.daily(c, scope, rollups=self.rollups))
 
     def source_totals(self, scope: Scope) -> list[SourceTotals]:
-        return self._read("computing source totals", lambda c: queries.source_totals(c, scope))
+        return self._read(
+            "computing source totals", lambda c: queries.source_totals(c, scope, rollups=self.rollups)
+        )
 
     def product_totals(self, scope: Scope) -> list[ProductTotals]:
-        return self._read("computing product totals", lambda c: queries.product_totals(c, scope))
+        return self._read(
+            "computing product totals", lambda c: queries.product_totals(c, scope, rollups=self.rollups)
+        )
 
     def product_ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
-        return self._read("ranking products", lambda c: queries.product_ranking(c, scope, by, limit))
+        return self._read(
+            "ranking products", lambda c: queries.product_ranking(c, scope, by, limit, rollups=self.rollups)
+        )
 
     def category_totals(self, scope: Scope) -> list[CategoryTotals]:
-        return self._read("computing category totals", lambda c: queries.category_totals(c, scope))
+        return self._read(
+            "computing category totals", lambda c: queries.category_totals(c, scope, rollups=self.rollups)
+        )
 
     def customer_counts(self, scope: Scope) -> CustomerCounts:
         return self._read("counting customers", lambda c: queries.customer_counts(c, scope))
@@ -279,10 +298,15 @@ class DuckDbSalesStore:
         return self._read("splitting customer revenue", lambda c: customer_revenue(c, scope))
 
     def brand_breakdown(self, scope: Scope) -> BrandBreakdown:
-        return self._read("computing brand totals", lambda c: queries.brand_breakdown(c, scope))
+        return self._read(
+            "computing brand totals", lambda c: queries.brand_breakdown(c, scope, rollups=self.rollups)
+        )
 
     def expense_totals(self, scope: Scope, expense_type_id: int | None = None) -> ExpenseTotals:
-        return self._read("computing expenses", lambda c: queries.expense_totals(c, scope, expense_type_id))
+        return self._read(
+            "computing expenses",
+            lambda c: queries.expense_totals(c, scope, expense_type_id, rollups=self.rollups),
+        )
 
     # --- customers (SPEC §5 Cohorts, Segments) -------------------------------------------------
     def cohort_facts(self, scope: Scope) -> CohortFacts:
@@ -312,7 +336,7 @@ class DuckDbSalesStore:
     def line_costs(self, scope: Scope, by: CostGroup) -> list[LineCosts]:
         from ksales.adapters.duckdb.margin import line_costs
 
-        return self._read("computing line costs", lambda c: line_costs(c, scope, by))
+        return self._read("computing line costs", lambda c: line_costs(c, scope, by, rollups=self.rollups))
 
     # --- inventory ----------------------------------------------------------------------------
     def offer_units(self, first: date | None, last: date) -> dict[int, Decimal]:

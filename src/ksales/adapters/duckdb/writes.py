@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import duckdb
 
 from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_days
+from ksales.adapters.duckdb.rollups import Deltas
 from ksales.adapters.duckdb.rows import (
     Row,
     cell,
@@ -108,11 +109,19 @@ def write_changes(cursor: duckdb.DuckDBPyConnection, changes: OrderChanges, rule
     writes = [(o, d) for oid, (o, d) in final.items() if oid not in stored or stored[oid][0] != d]
     rewritten = {o.id for o, _ in writes}
     gone = [oid for oid in stored if oid in changes.deletions or oid in rewritten]
+    deltas = Deltas(cursor) if gone or writes else None
     if gone:
+        assert deltas is not None
+        deltas.subtract(gone)
         _delete_orders(cursor, gone)
     if writes:
+        assert deltas is not None
+        written = sorted(o.id for o, _ in writes)
         _insert_orders(cursor, writes, rules)
-        refresh_brand_firsts(cursor, sorted(o.id for o, _ in writes))
+        refresh_brand_firsts(cursor, written)
+        deltas.add(written)
+    if deltas is not None:
+        deltas.fold()
     buyers = {stored[oid][1] for oid in gone} | {o.buyer_id for o, _ in writes}
     buyers.discard(None)
     if buyers:
@@ -176,17 +185,32 @@ def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictiona
     ):
         _upsert(cursor, table, columns, list(rows.values()))
     if products:
-        refiled = cursor.execute(
-            """UPDATE order_lines SET category_id = p.category_id, brand_key = p.brand_key
-            FROM products p
-            WHERE order_lines.product_id = p.id AND p.id IN (SELECT unnest(?::BIGINT[]))
-              AND (order_lines.category_id IS DISTINCT FROM p.category_id
-                   OR order_lines.brand_key IS DISTINCT FROM p.brand_key)
-            RETURNING order_lines.order_id""",
-            [sorted(products)],
+        _refile_lines(cursor, sorted(products))
+
+
+def _refile_lines(cursor: duckdb.DuckDBPyConnection, product_ids: list[int]) -> None:
+    """Lines of products whose category or brand changed take the new ones (and the rollups with them)."""
+    changed = """products p
+        WHERE order_lines.product_id = p.id AND p.id IN (SELECT unnest(?::BIGINT[]))
+          AND (order_lines.category_id IS DISTINCT FROM p.category_id
+               OR order_lines.brand_key IS DISTINCT FROM p.brand_key)"""
+    refiled = sorted(
+        row[0]
+        for row in cursor.execute(
+            f"SELECT DISTINCT order_id FROM order_lines, {changed}", [product_ids]
         ).fetchall()
-        if refiled:
-            refresh_brand_firsts(cursor, sorted({row[0] for row in refiled}))
+    )
+    if not refiled:
+        return
+    deltas = Deltas(cursor)
+    deltas.subtract(refiled)
+    cursor.execute(
+        f"UPDATE order_lines SET category_id = p.category_id, brand_key = p.brand_key FROM {changed}",
+        [product_ids],
+    )
+    refresh_brand_firsts(cursor, refiled)
+    deltas.add(refiled)
+    deltas.fold()
 
 
 def write_stock_snapshot(cursor: duckdb.DuckDBPyConnection, snapshot: StockSnapshot) -> None:

@@ -1,0 +1,120 @@
+"""Reading the rollups (`rollups.py`): the scope's filters on any table, and counted lines per group
+from whole months of `line_months` plus the raw lines of the days around them.
+
+`rollups=False` reads the raw rows only: the contract tests compare both ways (and the in-memory fake).
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from ksales.domain.filters import Scope
+from ksales.domain.rules import SalesType
+
+Params = dict[str, Any]
+
+#: Group key → its expression over `order_lines` (the rollup has it as a column of that name).
+_KEYS = {
+    "product_id": "product_id",
+    "line_name": "CASE WHEN product_id IS NULL THEN name END",
+    "category_id": "category_id",
+    "brand_key": "brand_key",
+    "source_id": "source_id",
+}
+_REVENUE = "price_sold * quantity"
+#: Measure → (aggregate over counted lines, aggregate over `line_months` rows).
+_MEASURES = {
+    "quantity": ("sum(quantity)", "sum(quantity)"),
+    "revenue": (f"sum({_REVENUE})", "sum(revenue)"),
+    "costed_revenue": (f"sum({_REVENUE}) FILTER (WHERE purchased_price > 0)", "sum(costed_revenue)"),
+    "cogs": ("sum(purchased_price * quantity) FILTER (WHERE purchased_price > 0)", "sum(cogs)"),
+    "brand_orders": ("count(*) FILTER (WHERE brand_first)", "sum(brand_orders)"),
+}
+
+
+def sales_filters(scope: Scope, params: Params) -> str:
+    """` AND …` for the scope's source and sales type (columns every table and rollup carries)."""
+    conditions = []
+    if scope.source_id is not None:
+        params["source"] = scope.source_id
+        conditions.append("source_id = $source")
+    if scope.sales_type is SalesType.RETAIL:
+        conditions.append("NOT b2b")
+    elif scope.sales_type is SalesType.B2B:
+        conditions.append("b2b")
+    return "".join(f" AND {c}" for c in conditions)
+
+
+def line_filter(scope: Scope, params: Params, *, rollup: bool = False) -> str:
+    """The category and brand filters on lines or `line_months` ('' when the scope does not narrow lines).
+
+    A semi-join on the categories is 1.5× faster than `list_contains` over a year of lines, slower over
+    the rollup's fewer rows (measured on the 1 M-order bench store).
+    """
+    conditions = []
+    if scope.category_ids is not None:
+        params["categories"] = sorted(scope.category_ids)
+        conditions.append(
+            "list_contains($categories::BIGINT[], category_id)"
+            if rollup
+            else "category_id IN (SELECT unnest($categories::BIGINT[]))"
+        )
+    if scope.brand_key is not None:
+        params["brand"] = scope.brand_key
+        conditions.append("brand_key = $brand")
+    return "".join(f" AND {c}" for c in conditions)
+
+
+def split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The whole calendar months inside [start, end] (first days of the first and the last), and the
+    day ranges outside them (all of it when no month is whole)."""
+    first = start if start.day == 1 else _next_month(start)
+    last_end = (
+        end if end.day == monthrange(end.year, end.month)[1] else end.replace(day=1) - timedelta(days=1)
+    )
+    last = last_end.replace(day=1)
+    if first > last:
+        return None, [(start, end)]
+    raw = []
+    if start < first:
+        raw.append((start, first - timedelta(days=1)))
+    if last_end < end:
+        raw.append((last_end + timedelta(days=1), end))
+    return (first, last), raw
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def counted_lines(
+    scope: Scope, params: Params, keys: Sequence[str], measures: Sequence[str], *, rollups: bool
+) -> str:
+    """A relation of (keys…, measures…) over the scope's counted lines, to be summed again by the keys:
+    one row per group from the whole months' rollup and one from the raw lines of the other days."""
+    months, raw = split(scope.start, scope.end) if rollups else (None, [(scope.start, scope.end)])
+    filters = sales_filters(scope, params)
+    parts = []
+    if raw:
+        days = []
+        for n, (first, last) in enumerate(raw):
+            params[f"raw_start{n}"], params[f"raw_end{n}"] = first, last
+            days.append(f"business_day BETWEEN $raw_start{n} AND $raw_end{n}")
+        columns = [f"{_KEYS[k]} AS {k}" for k in keys] + [f"{_MEASURES[m][0]} AS {m}" for m in measures]
+        parts.append(
+            f"SELECT {', '.join(columns)} FROM order_lines"
+            f" WHERE ({' OR '.join(days)}) AND NOT excluded AND NOT canceled{filters}"
+            f"{line_filter(scope, params)} GROUP BY ALL"
+        )
+    if months is not None:
+        params["month_first"], params["month_last"] = months
+        columns = [*keys, *(f"{_MEASURES[m][1]} AS {m}" for m in measures)]
+        parts.append(
+            f"SELECT {', '.join(columns)} FROM line_months"
+            f" WHERE month BETWEEN $month_first AND $month_last{filters}"
+            f"{line_filter(scope, params, rollup=True)} GROUP BY ALL"
+        )
+    return " UNION ALL ".join(f"({part})" for part in parts)
