@@ -185,8 +185,9 @@ def test_the_customers_sheet_has_segments_cohorts_and_the_time_to_a_second_purch
     assert figures["First-timers"] == (2, D(110), D(1), D("17.5"))
     assert segments[-1][:3] == ("Total", 6, 880)  # every retail customer is in exactly one segment
 
-    (median,) = section(sheet, "Time to the second purchase")
-    assert median[1] == 23.5
+    explained, median = section(sheet, "Time to the second purchase")
+    assert explained[0].startswith("Customers whose second order falls in the period")
+    assert median == ("Median, days", 23.5)
 
     cohorts = section(sheet, "Cohort retention")
     assert cohorts[0][0].startswith("A cohort is the month")
@@ -249,6 +250,8 @@ def test_the_inventory_sheet_has_value_health_restock_and_dead_stock(
     assert restock[1] == ("Shirt", "SKU-2", "Mango", "Shirts", "out of stock", 0, None, 0, 0, 2)
     assert restock[2] == ("Maxi dress", "SKU-1", "Zara", "Maxi dresses", "low", 2, 2, 2000, 1200, 1)
 
+    offer_ids = [c for c in book_of(report)["Inventory"]["J"] if isinstance(c.value, int)]
+    assert offer_ids and {c.number_format for c in offer_ids} == {"0"}  # ids without a thousands separator
     dead = section(sheet, "Dead stock (no sale in 90 days), by value")
     assert dead[1] == ("Sneakers", "SKU-3", None, "Shoes", "dead stock", 50, 25_000, 10_000, 3)
 

@@ -42,7 +42,7 @@ AT_RISK_COLUMNS = [
     Column(N_("Last order"), Kind.DATE),
     Column(N_("Days since the last order"), Kind.INTEGER),
     Column(N_("Days between orders"), Kind.QUANTITY),
-    Column(N_("Buyer id"), Kind.INTEGER),
+    Column(N_("Buyer id"), Kind.ID),
 ]
 
 
@@ -64,8 +64,8 @@ def _second_purchase(report: CohortReport, t: Translator) -> Section:
     days = report.time_to_second_purchase_days
     if days is None:
         return Section(title, note=t.gettext("No customer made a second purchase in the period."))
-    label = t.gettext("Median days from the first to the second order (second orders in the period)")
-    return Section(title, pairs=[(label, days, Kind.QUANTITY)])
+    note = t.gettext("Customers whose second order falls in the period, from their first order to it.")
+    return Section(title, note=note, pairs=[(t.gettext("Median, days"), days, Kind.QUANTITY)])
 
 
 def _cohorts(report: CohortReport, t: Translator) -> Section:

@@ -70,7 +70,7 @@ def _table(sheet: Worksheet, section: Section, currency: str, labels: Labels, wi
     for cell in _cells(sheet, len(columns)):
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
     formats = [number_format(c.kind, currency, labels.date_format) for c in columns]
     for row in section.rows:
         sheet.append([cell_value(v, c.kind) for v, c in zip(row, columns, strict=True)])
@@ -89,8 +89,7 @@ def _table(sheet: Worksheet, section: Section, currency: str, labels: Labels, wi
             cell.number_format = formats[index]
     for index, column in enumerate(columns, start=1):
         widest = max(
-            [min(len(column.title) + 2, 18)]
-            + [display_width(r[index - 1], column.kind) for r in section.rows]
+            [len(column.title) + 2] + [display_width(r[index - 1], column.kind) for r in section.rows]
         )
         widths[index] = max(widths.get(index, 0), widest)
 

@@ -25,6 +25,8 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 class Kind(Enum):
     TEXT = "text"
     INTEGER = "integer"
+    #: An identifier: a whole number without a thousands separator.
+    ID = "id"
     QUANTITY = "quantity"
     MONEY = "money"
     PERCENT = "percent"
@@ -57,6 +59,7 @@ def number_format(kind: Kind, currency: str, date_format: str = "yyyy-mm-dd") ->
     return {
         Kind.TEXT: "General",
         Kind.INTEGER: "#,##0",
+        Kind.ID: "0",
         Kind.QUANTITY: "#,##0.###",
         Kind.MONEY: money_format(currency),
         Kind.PERCENT: "0.00%",

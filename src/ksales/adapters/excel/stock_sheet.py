@@ -51,7 +51,7 @@ def _columns(t: Translator, costs: bool, supply: bool) -> list[Column]:
     columns.append(Column(t.gettext("Value at price"), Kind.MONEY, total=True))
     if costs:
         columns.append(Column(t.gettext("Value at cost"), Kind.MONEY, total=True))
-    columns.append(Column(t.gettext("Offer id"), Kind.INTEGER))
+    columns.append(Column(t.gettext("Offer id"), Kind.ID))
     return columns
 
 

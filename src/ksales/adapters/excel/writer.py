@@ -55,9 +55,9 @@ def summary_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, K
         (_("Sales type"), _(VALUE_NAMES[filters.sales_type]), Kind.TEXT),
     ]
     if filters.source_id is not None:
-        pairs.append((_("Source id"), filters.source_id, Kind.INTEGER))
+        pairs.append((_("Source id"), filters.source_id, Kind.ID))
     if filters.category_id is not None:
-        pairs.append((_("Category id"), filters.category_id, Kind.INTEGER))
+        pairs.append((_("Category id"), filters.category_id, Kind.ID))
     if filters.brand is not None:
         pairs.append((_("Brand"), filters.brand, Kind.TEXT))
     pairs += [
@@ -180,7 +180,7 @@ class _Book:
         rows = [[s.name, s.id, s.orders, s.revenue, s.share_pct] for s in bundle.sources.sources]
         columns = [
             Column(N_("Source")),
-            Column(N_("Source id"), Kind.INTEGER),
+            Column(N_("Source id"), Kind.ID),
             Column(N_("Orders"), Kind.INTEGER, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
             Column(N_("Share"), Kind.PERCENT),
@@ -191,7 +191,7 @@ class _Book:
         rows = [[p.name, p.product_id, p.quantity, p.revenue, p.share_pct] for p in bundle.products.products]
         columns = [
             Column(N_("Product")),
-            Column(N_("Product id"), Kind.INTEGER),
+            Column(N_("Product id"), Kind.ID),
             Column(N_("Quantity"), Kind.QUANTITY, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
             Column(N_("Share of quantity"), Kind.PERCENT),
@@ -209,7 +209,7 @@ class _Book:
         ]
         columns = [
             Column(N_("Category")),
-            Column(N_("Category id"), Kind.INTEGER),
+            Column(N_("Category id"), Kind.ID),
             Column(N_("Quantity"), Kind.QUANTITY, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
         ]
@@ -239,7 +239,7 @@ class _Book:
         rows = [[t.name, t.id, t.count, t.amount] for t in bundle.expenses.by_type]
         columns = [
             Column(N_("Expense type")),
-            Column(N_("Expense type id"), Kind.INTEGER),
+            Column(N_("Expense type id"), Kind.ID),
             Column(N_("Count"), Kind.INTEGER, total=True),
             Column(N_("Amount"), Kind.MONEY, total=True),
         ]
