@@ -87,7 +87,9 @@ def generate(path: Path, orders: int, rules: Rules) -> float:
             buyer_id, CASE WHEN buyer_id IS NOT NULL THEN 'Buyer ' || buyer_id END, NULL, NULL,
             'bench-' || i, NULL,
             (timezone('Europe/Kyiv', placed_at::TIMESTAMPTZ))::DATE,
-            false, status_group_id = 6, coalesce(manager_id = 15, false)
+            false, status_group_id = 6, coalesce(manager_id = 15, false),
+            -- local_seconds: the local time of day, to the second (the pace's same-time-of-day cut)
+            CAST(epoch(timezone('Europe/Kyiv', placed_at::TIMESTAMPTZ)::TIME) AS INTEGER)
         FROM (
             SELECT i,
                 TIMESTAMP '{LAST}' - INTERVAL {SPAN_DAYS} DAY
@@ -109,7 +111,7 @@ def generate(path: Path, orders: int, rules: Rules) -> float:
         SELECT o.id, k, 'Product ' || coalesce(pid, 0), quantity, price, pid, pid, NULL, price,
             CASE WHEN {_r("o.id * 5 + k", 17)} < 0.08 THEN NULL ELSE price * 0.6 END,
             o.placed_at, o.source_id, p.category_id, p.brand_key,
-            o.business_day, o.excluded, o.canceled, o.b2b, false
+            o.business_day, o.excluded, o.canceled, o.b2b, false, o.local_seconds
         FROM (
             SELECT o, k,
                 CASE WHEN {_r("o * 5 + k", 8)} < 0.03 THEN NULL

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ksales.domain.customers import Segment
-from ksales.domain.inventory import Health, half_up
+from ksales.domain.inventory import Health, half_up, health_counts, stock_value
 from ksales.domain.margin import MarginBy
 from ksales.domain.workbook import (
     CustomerSheet,
@@ -67,22 +67,27 @@ def stock_item(item: InventoryItem, costs: bool) -> StockItem:
 
 def stock_of(inventory: InventoryService, costs: bool) -> StockSheet:
     """The latest snapshot's figures (zeros and empty lists when no snapshot was taken yet)."""
-    summary = inventory.summary()
-    value = summary.value
-    restock = [
-        *inventory.items(Health.OUT_OF_STOCK, EVERY_ROW),
-        *inventory.items(Health.LOW, EVERY_ROW),
-    ]
+    snapshot = inventory.store.latest_stock_snapshot()
+    if snapshot is None:
+        value, counts, restock, dead = stock_value([]), health_counts([]), [], []
+    else:
+        assessed = inventory.assessed(snapshot)  # once: velocity reads the sales of 90 days
+        value, counts = stock_value(snapshot.rows), health_counts(assessed)
+        restock = [
+            *inventory.listed(assessed, Health.OUT_OF_STOCK, EVERY_ROW),
+            *inventory.listed(assessed, Health.LOW, EVERY_ROW),
+        ]
+        dead = inventory.listed(assessed, Health.DEAD, EVERY_ROW)
     return StockSheet(
-        snapshot_date=summary.snapshot_date,
+        snapshot_date=snapshot.day if snapshot is not None else None,
         offers=value.offers,
         units_available=value.units_available,
         value_at_price=_money(value.value_at_price),
         value_at_cost=_money(value.value_at_cost) if costs else None,
         cost_coverage_pct=value.cost_coverage_pct,
-        health=tuple(HealthCount(h, n) for h, n in summary.health.items()),
+        health=tuple(HealthCount(h, n) for h, n in counts.items()),
         restock=tuple(stock_item(i, costs) for i in restock),
-        dead=tuple(stock_item(i, costs) for i in inventory.items(Health.DEAD, EVERY_ROW)),
+        dead=tuple(stock_item(i, costs) for i in dead),
     )
 
 
