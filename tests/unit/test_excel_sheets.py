@@ -5,8 +5,12 @@ tests/customer_shop.py, tests/stockshop.py)."""
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -280,3 +284,26 @@ def test_before_the_first_snapshot_the_inventory_sheet_says_so_in_one_row(
     ]
     uk = rows(book_of(report, Language.UK), "Залишки")
     assert uk[1][0].startswith("Знімка залишків ще немає")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", [Language.UK, Language.EN])
+def test_libreoffice_prints_an_admins_whole_workbook(tmp_path: Path, language: Language) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    analytics, inventory = shop(*CUSTOMER_ORDERS, *MARGIN_ORDERS)
+    stockshop.fill(analytics.store)
+    report = workbook_report(analytics, inventory, ReportRequest(NOVEMBER), costs=True, contacts=True)
+    source = tmp_path / "book.xlsx"
+    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(report, language))
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    pdf = (tmp_path / "book.pdf").read_bytes()
+    # Ten sheets, each fitted to one page's width (the Customers and Inventory sections included).
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 10 <= pages <= 14, pages
