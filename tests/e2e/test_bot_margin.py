@@ -97,10 +97,17 @@ def test_only_those_who_see_costs_get_the_margin_sheet(fake: FakeTelegram, tmp_p
     bot = start_bot(fake, tmp_path, CostVisibility.ADMINS)
     try:
         admin = workbook_of(fake, ADMIN)
-        assert admin.sheetnames[-1] == "Margin"
+        assert admin.sheetnames[-3:] == ["Margin", "Customers", "Inventory"]
+        assert "Cost of goods" in next(admin["Products"].iter_rows(values_only=True))
+        titles = {row[0] for row in admin["Customers"].iter_rows(values_only=True)}
+        assert "At-risk customers to call" in titles  # buyers' contacts: admins only
         approved = workbook_of(fake, OLENA)
         assert "Margin" not in approved.sheetnames
+        assert approved.sheetnames[-2:] == ["Customers", "Inventory"]
         summary = {row[0] for row in approved["Summary"].iter_rows(min_row=2, values_only=True)}
         assert "Cost of goods" not in summary
+        assert "Cost of goods" not in next(approved["Products"].iter_rows(values_only=True))
+        titles = {row[0] for row in approved["Customers"].iter_rows(values_only=True)}
+        assert "At-risk customers to call" not in titles
     finally:
         bot.stop()

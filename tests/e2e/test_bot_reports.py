@@ -251,7 +251,7 @@ def test_excel_delivers_a_workbook(bot: BotThread, fake: FakeTelegram) -> None:
     filename, content = document.document or ("", b"")
     assert filename == "ksales_2026-11-01_2026-11-18.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(content))
-    # ADMIN may see costs: the Margin sheet comes last (SPEC §7).
+    # ADMIN may see costs: the Margin sheet follows Expenses (SPEC §7).
     assert book.sheetnames == [
         "Summary",
         "Daily",
@@ -261,6 +261,8 @@ def test_excel_delivers_a_workbook(bot: BotThread, fake: FakeTelegram) -> None:
         "Brands",
         "Expenses",
         "Margin",
+        "Customers",
+        "Inventory",
     ]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["Revenue"] == 7815
@@ -407,6 +409,8 @@ def test_excel_in_ukrainian(bot: BotThread, fake: FakeTelegram) -> None:
         "Бренди",
         "Витрати",
         "Маржа",
+        "Покупці",
+        "Залишки",
     ]  # an admin: costs too
     summary = {row[0]: row[1] for row in book["Підсумок"].iter_rows(min_row=2, values_only=True)}
     assert summary["Виторг"] == 7815

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 
 from ksales.adapters.system.owner import OWNER_FILE
@@ -107,6 +108,40 @@ def test_everyone_reads_through_a_running_service(demo_dir: Path, tmp_path: Path
         log = stop(service)
     assert secret and secret not in log
     assert not (demo_dir / OWNER_FILE).exists()  # removed on a clean exit
+
+
+def _sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_the_workbook_beside_a_running_service_is_the_owners(demo_dir: Path, tmp_path: Path) -> None:
+    """`ksales report --xlsx` through the service (an API token) ≡ read from the store: the Margin sheet, the
+    cost columns and every product; only the at-risk customers' contacts stay with the store's owner."""
+    env = {**clean_env(demo_dir), **LOGIN, "KSALES_LANGUAGE": "en"}
+    stocks = run("sync", "--stocks", env=env)  # today's snapshot now: the service takes none at its start
+    assert stocks.returncode == 0, stocks.stderr
+    service = ksales("serve", "--port", str(free_port()), env=env)
+    through = tmp_path / "through.xlsx"
+    try:
+        wait_for_owner(demo_dir, service)
+        wrote = run("report", "--period", "last_month", "--xlsx", str(through), env=env)
+        assert wrote.returncode == 0, wrote.stderr
+        assert "leaves out the at-risk customers' contacts" in wrote.stderr
+    finally:
+        stop(service)
+    local = tmp_path / "local.xlsx"
+    wrote = run("report", "--period", "last_month", "--xlsx", str(local), env=env)
+    assert wrote.returncode == 0, wrote.stderr
+    assert "contacts" not in wrote.stderr
+    remote_sheets, local_sheets = _sheets(through), _sheets(local)
+    assert list(remote_sheets) == list(local_sheets)
+    assert list(local_sheets)[7:] == ["Margin", "Customers", "Inventory"]
+    assert "Cost of goods" in local_sheets["Products"][0]
+    customers = local_sheets.pop("Customers")
+    calling = next(i for i, row in enumerate(customers) if row[0] == "At-risk customers to call")
+    assert remote_sheets.pop("Customers") == customers[: calling - 1]  # the blank row before it too
+    assert remote_sheets == local_sheets
 
 
 def test_the_bot_answers_readers_on_a_loopback_port(demo_dir: Path) -> None:

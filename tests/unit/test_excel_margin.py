@@ -16,11 +16,12 @@ import pytest
 from ksales.adapters.excel.writer import OpenpyxlReportWriter
 from ksales.adapters.memory import FixedClock, InMemorySalesStore
 from ksales.domain.language import Language
-from ksales.domain.margin import MarginBreakdown, MarginBy
 from ksales.domain.milestones import MilestoneConfig
 from ksales.domain.results import ReportBundle
+from ksales.domain.workbook import WorkbookCosts, WorkbookReport
 from ksales.ports.store import OrderChanges
 from ksales.services.analytics import AnalyticsService
+from ksales.services.workbook import costs_of
 from tests.i18n import CATALOG
 from tests.margin_shop import MARGIN_ORDERS
 from tests.shop import DICTIONARIES, NOW, RULES
@@ -30,13 +31,13 @@ D = Decimal
 
 
 @pytest.fixture(scope="module")
-def reports() -> tuple[ReportBundle, MarginBreakdown]:
+def reports() -> tuple[ReportBundle, WorkbookCosts]:
     store = InMemorySalesStore(RULES)
     store.save_dictionaries(DICTIONARIES)
     store.apply(OrderChanges(MARGIN_ORDERS))
     analytics = AnalyticsService(store, RULES, MilestoneConfig((), (), ()), FixedClock(NOW))
     scoped = analytics.resolve(request())
-    return analytics.bundle(scoped), analytics.margin_breakdown(scoped, MarginBy.PRODUCT, limit=10_000)
+    return analytics.bundle(scoped), costs_of(analytics, scoped)
 
 
 def workbook(content: bytes) -> openpyxl.Workbook:
@@ -47,10 +48,10 @@ def pairs(book: openpyxl.Workbook) -> dict[object, object]:
     return {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
 
 
-def test_admins_get_the_margin_sheet_and_cost_lines(reports: tuple[ReportBundle, MarginBreakdown]) -> None:
+def test_admins_get_the_margin_sheet_and_cost_lines(reports: tuple[ReportBundle, WorkbookCosts]) -> None:
     bundle, margin = reports
-    book = workbook(OpenpyxlReportWriter(CATALOG).write(bundle, Language.EN, margin))
-    assert book.sheetnames[-1] == "Margin"
+    book = workbook(OpenpyxlReportWriter(CATALOG).write(WorkbookReport(bundle, margin), Language.EN))
+    assert book.sheetnames[-1] == "Margin"  # without customers and stock: no sheets after it
     rows = list(book["Margin"].iter_rows(values_only=True))
     assert rows[0] == (
         "Product", "Product id", "Brand", "Category", "Revenue", "Cost of goods", "Gross profit",
@@ -71,9 +72,9 @@ def test_admins_get_the_margin_sheet_and_cost_lines(reports: tuple[ReportBundle,
     assert D(str(summary["Cost coverage"])) == D("0.6863")
 
 
-def test_others_get_no_cost_figure(reports: tuple[ReportBundle, MarginBreakdown]) -> None:
+def test_others_get_no_cost_figure(reports: tuple[ReportBundle, WorkbookCosts]) -> None:
     bundle, _ = reports
-    book = workbook(OpenpyxlReportWriter(CATALOG).write(bundle, Language.EN))
+    book = workbook(OpenpyxlReportWriter(CATALOG).write(WorkbookReport(bundle), Language.EN))
     assert "Margin" not in book.sheetnames
     summary = pairs(book)
     assert "Cost of goods" not in summary and "Cost coverage" not in summary
@@ -81,18 +82,18 @@ def test_others_get_no_cost_figure(reports: tuple[ReportBundle, MarginBreakdown]
 
 
 def test_summary_explains_order_totals_against_line_totals(
-    reports: tuple[ReportBundle, MarginBreakdown],
+    reports: tuple[ReportBundle, WorkbookCosts],
 ) -> None:
     bundle, _ = reports
-    summary = pairs(workbook(OpenpyxlReportWriter(CATALOG).write(bundle, Language.EN)))
+    summary = pairs(workbook(OpenpyxlReportWriter(CATALOG).write(WorkbookReport(bundle), Language.EN)))
     assert D(str(summary["Revenue"])) == D(2600)
     assert D(str(summary["Revenue of the lines"])) == D(2550)
     assert D(str(summary["Order totals minus line totals (shipping, order discounts)"])) == D(50)
 
 
-def test_every_sheet_prints_fitted_to_the_page_width(reports: tuple[ReportBundle, MarginBreakdown]) -> None:
+def test_every_sheet_prints_fitted_to_the_page_width(reports: tuple[ReportBundle, WorkbookCosts]) -> None:
     bundle, margin = reports
-    book = workbook(OpenpyxlReportWriter(CATALOG).write(bundle, Language.EN, margin))
+    book = workbook(OpenpyxlReportWriter(CATALOG).write(WorkbookReport(bundle, margin), Language.EN))
     for sheet in book.worksheets:
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), sheet.title
@@ -101,14 +102,14 @@ def test_every_sheet_prints_fitted_to_the_page_width(reports: tuple[ReportBundle
 
 @pytest.mark.slow
 def test_libreoffice_opens_the_margin_sheet(
-    reports: tuple[ReportBundle, MarginBreakdown], tmp_path: Path
+    reports: tuple[ReportBundle, WorkbookCosts], tmp_path: Path
 ) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     bundle, margin = reports
     source = tmp_path / "margin.xlsx"
-    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(bundle, Language.EN, margin))
+    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(WorkbookReport(bundle, margin), Language.EN))
     profile = (tmp_path / "profile").as_uri()
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",

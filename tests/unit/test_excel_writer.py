@@ -35,9 +35,12 @@ from ksales.domain.money import percent
 from ksales.domain.periods import Period
 from ksales.domain.results import ReportBundle
 from ksales.domain.rules import Rules
+from ksales.domain.workbook import WorkbookReport
 from ksales.ports.store import OrderChanges
 from ksales.services.analytics import AnalyticsService
+from ksales.services.inventory import InventoryService
 from ksales.services.params import ReportRequest
+from ksales.services.workbook import workbook_report
 from tests.i18n import CATALOG
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -53,7 +56,8 @@ def _order(
 
 
 @pytest.fixture(scope="module")
-def bundle() -> ReportBundle:
+def report() -> WorkbookReport:
+    """A non-admin's workbook (no costs, no contacts), with no stock snapshot yet."""
     store = InMemorySalesStore(Rules(timezone=KYIV))
     store.save_dictionaries(
         Dictionaries(
@@ -81,13 +85,19 @@ def bundle() -> ReportBundle:
     )
     clock = FixedClock(datetime(2026, 11, 6, 12, tzinfo=KYIV))
     analytics = AnalyticsService(store, Rules(timezone=KYIV), MilestoneConfig(), clock)
-    return analytics.bundle(ReportRequest(Period.custom(date(2026, 11, 1), date(2026, 11, 6))))
+    request = ReportRequest(Period.custom(date(2026, 11, 1), date(2026, 11, 6)))
+    return workbook_report(analytics, InventoryService(store, 14), request, costs=False, contacts=False)
 
 
 @pytest.fixture(scope="module")
-def book(bundle: ReportBundle) -> openpyxl.Workbook:
+def bundle(report: WorkbookReport) -> ReportBundle:
+    return report.bundle
+
+
+@pytest.fixture(scope="module")
+def book(report: WorkbookReport) -> openpyxl.Workbook:
     return openpyxl.load_workbook(
-        io.BytesIO(OpenpyxlReportWriter(CATALOG, currency="UAH").write(bundle, Language.EN))
+        io.BytesIO(OpenpyxlReportWriter(CATALOG, currency="UAH").write(report, Language.EN))
     )
 
 
@@ -97,7 +107,8 @@ def rows(sheet: Worksheet) -> list[tuple[object, ...]]:
 
 def test_sheets_and_header_style(book: openpyxl.Workbook) -> None:
     assert book.sheetnames == list(SHEETS)
-    for sheet in book.worksheets:
+    assert book.sheetnames[-2:] == ["Customers", "Inventory"]
+    for sheet in book.worksheets[:-2]:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref is not None
         assert sheet.auto_filter.ref.startswith("A1:")
@@ -105,6 +116,8 @@ def test_sheets_and_header_style(book: openpyxl.Workbook) -> None:
             assert cell.font.bold
             assert cell.fill.fill_type == "solid"
         assert all((sheet.column_dimensions[c].width or 0) >= 8 for c in "AB")
+    for sheet in book.worksheets[-2:]:  # titled sections, one below the other
+        assert sheet["A1"].font.bold
 
 
 def test_summary_matches_the_service(book: openpyxl.Workbook, bundle: ReportBundle) -> None:
@@ -166,7 +179,8 @@ def test_an_empty_period_still_makes_a_valid_workbook(bundle: ReportBundle) -> N
         store, Rules(), MilestoneConfig(), FixedClock(datetime(2026, 1, 1, tzinfo=KYIV))
     )
     empty = analytics.bundle(ReportRequest(Period.named("today", date(2026, 1, 1))))
-    book = openpyxl.load_workbook(io.BytesIO(OpenpyxlReportWriter(CATALOG).write(empty, Language.EN)))
+    content = OpenpyxlReportWriter(CATALOG).write(WorkbookReport(empty), Language.EN)
+    book = openpyxl.load_workbook(io.BytesIO(content))
     assert rows(book["Products"]) == [
         ("Product", "Product id", "Quantity", "Revenue", "Share of quantity"),
         ("Total", None, 0, 0, None),
@@ -174,12 +188,12 @@ def test_an_empty_period_still_makes_a_valid_workbook(bundle: ReportBundle) -> N
 
 
 @pytest.mark.slow
-def test_libreoffice_opens_and_converts_it(bundle: ReportBundle, tmp_path: Path) -> None:
+def test_libreoffice_opens_and_converts_it(report: WorkbookReport, tmp_path: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     source = tmp_path / "report.xlsx"
-    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(bundle, Language.EN))
+    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(report, Language.EN))
     profile = (tmp_path / "profile").as_uri()
     result = subprocess.run(
         [
@@ -203,11 +217,14 @@ def test_libreoffice_opens_and_converts_it(bundle: ReportBundle, tmp_path: Path)
     assert "2026.49" in csv.replace(",", "").replace(" ", "")
 
 
-UKRAINIAN_SHEETS = ["Підсумок", "По днях", "Джерела", "Товари", "Категорії", "Бренди", "Витрати"]
+UKRAINIAN_SHEETS = [
+    *("Підсумок", "По днях", "Джерела", "Товари", "Категорії", "Бренди", "Витрати"),
+    *("Покупці", "Залишки"),
+]
 
 
-def test_the_workbook_speaks_the_requesters_language(bundle: ReportBundle) -> None:
-    content = OpenpyxlReportWriter(CATALOG, currency="UAH").write(bundle, Language.UK)
+def test_the_workbook_speaks_the_requesters_language(report: WorkbookReport) -> None:
+    content = OpenpyxlReportWriter(CATALOG, currency="UAH").write(report, Language.UK)
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book.sheetnames == UKRAINIAN_SHEETS
     assert rows(book["Підсумок"])[0] == ("Показник", "Значення")
@@ -222,12 +239,12 @@ def test_the_workbook_speaks_the_requesters_language(bundle: ReportBundle) -> No
 
 
 @pytest.mark.slow
-def test_libreoffice_reads_the_ukrainian_sheet_names(bundle: ReportBundle, tmp_path: Path) -> None:
+def test_libreoffice_reads_the_ukrainian_sheet_names(report: WorkbookReport, tmp_path: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     source = tmp_path / "звіт.xlsx"
-    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(bundle, Language.UK))
+    source.write_bytes(OpenpyxlReportWriter(CATALOG).write(report, Language.UK))
     out = tmp_path / "out"
     result = subprocess.run(
         [

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define
 
@@ -34,6 +34,12 @@ from ksales.entrypoints.serialize import to_json
 from ksales.entrypoints.settings import Settings
 from ksales.ports.language import Translator
 from ksales.services.sync import SyncProgress
+
+if TYPE_CHECKING:
+    from ksales.domain.workbook import WorkbookReport
+    from ksales.entrypoints.readers import Analytics
+    from ksales.services.analytics import ScopedRequest
+    from ksales.services.params import ReportRequest
 
 log = logging.getLogger("ksales")
 T = TypeVar("T")
@@ -356,6 +362,27 @@ def _check_writable(path: Path) -> None:
         raise UnwritableFile(path, N_("permission denied"))
 
 
+def _workbook(
+    container: Container, analytics: Analytics, request: ReportRequest | ScopedRequest
+) -> WorkbookReport:
+    """The owner's workbook: every cost figure and, read from the store itself, the at-risk contacts."""
+    from ksales.entrypoints.remote import RemoteAnalytics
+    from ksales.services.workbook import workbook_report
+
+    if isinstance(analytics, RemoteAnalytics):
+        report = analytics.workbook(request)
+        t = container.catalog().translator(container.settings().language)
+        _note(
+            "ksales: "
+            + t.gettext(
+                "read through the running service: the workbook leaves out the at-risk customers' contacts "
+                "(the service gives buyers' contacts to an admin's session only)"
+            )
+        )
+        return report
+    return workbook_report(analytics, container.inventory(), request, costs=True, contacts=True)
+
+
 def _report(container: Container, args: argparse.Namespace) -> int:
     from ksales.adapters.memory.store import InMemorySalesStore
     from ksales.adapters.system.lock import DataDirLock
@@ -381,7 +408,9 @@ def _report(container: Container, args: argparse.Namespace) -> int:
         if stored_orders(analytics) == 0:
             raise EmptyStore()
         if args.xlsx is not None:
-            workbook = container.report_writer().write(analytics.bundle(request), settings.language)
+            workbook = container.report_writer().write(
+                _workbook(container, analytics, request), settings.language
+            )
             try:
                 args.xlsx.write_bytes(workbook)
             except OSError as error:

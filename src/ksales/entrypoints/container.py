@@ -247,7 +247,9 @@ class Container(containers.DeclarativeContainer):
     #: A sync into another store (`ksales demo` fills a new store beside the current one).
     sync_into = providers.Factory(SyncService, clock=clock)
     access = providers.Singleton(AccessService, users=user_store, admin_ids=admin_ids, clock=clock)
-    reporting = providers.Factory(ReportingService, analytics=analytics, writer=report_writer)
+    reporting = providers.Factory(
+        ReportingService, analytics=analytics, writer=report_writer, inventory=inventory
+    )
     milestone_alerts = providers.Factory(MilestoneAlerts, analytics=analytics, access=access)
     weekly_reports = providers.Factory(
         WeeklyReports,

@@ -40,6 +40,7 @@ from ksales.domain.results import (
 from ksales.domain.rules import SalesType
 from ksales.domain.trend import Granularity
 from ksales.domain.weekly import WeeklyReport
+from ksales.domain.workbook import WorkbookReport
 from ksales.entrypoints.serialize import UnreadableJson, from_json
 from ksales.services.analytics import ScopedRequest
 from ksales.services.pace import MonthGoals
@@ -228,6 +229,15 @@ class RemoteAnalytics:
     def bundle(self, request: Requested) -> ReportBundle:
         """Everything the Excel workbook needs (every product and brand, not a top list)."""
         return self._report(ReportBundle, "/api/report", request)
+
+    def workbook(self, request: Requested) -> WorkbookReport:
+        """The workbook's figures as the service shows them to this token: costs and stock values (tokens
+        see costs), segments and cohorts, but no buyers' contacts (an admin's session only, SPEC §6)."""
+        body = self._get("/api/report", report_params(request))
+        if not isinstance(body, dict):
+            raise StoreUnavailable(f"the ksales service at {self.url} gave an unreadable answer")
+        parts = {"bundle": body, **{k: body[k] for k in ("costs", "customers", "inventory") if k in body}}
+        return self._read(WorkbookReport, parts)
 
     # --- customers (SPEC §5 Cohorts, Segments) -------------------------------------------------
     def cohorts(self, request: Requested, months: int = DEFAULT_MONTHS) -> CohortReport:

@@ -22,8 +22,9 @@ from ksales.domain.results import DayAmount
 
 _CENT = Decimal("0.01")
 _MILLI = Decimal("0.001")
-#: Quantities may be fractional units (KeyCRM allows them): keep three decimals there, two for money.
-_PRECISE_FIELDS = frozenset({"quantity"})
+#: Quantities may be fractional units (KeyCRM allows them): keep three decimals there (units sold or in
+#: stock), two for money.
+_PRECISE_FIELDS = frozenset({"quantity", "available", "units_available"})
 #: attrs field → JSON key where the API's name differs from the domain's.
 _RENAMES: dict[type, dict[str, str]] = {DayAmount: {"day": "date"}}
 T = TypeVar("T")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from ksales.domain.language import Language
-from ksales.domain.margin import MarginBreakdown
-from ksales.domain.results import ReportBundle
+from ksales.domain.workbook import WorkbookReport
 
 
 class ReportWriter(Protocol):
-    def write(self, bundle: ReportBundle, language: Language, margin: MarginBreakdown | None = None) -> bytes:
+    def write(self, report: WorkbookReport, language: Language) -> bytes:
         """The whole workbook as bytes, its sheet names, headings and totals in `language`.
 
-        With `margin` (products by gross profit; only for those who may see costs) it adds the Margin sheet
-        and the cost of goods to the Summary."""
+        With `report.costs` (only for those who may see costs) it adds the Margin sheet, the cost columns of
+        Products, Categories and Brands and the cost of goods to the Summary; with `report.customers` the
+        Customers sheet, with `report.inventory` the Inventory sheet."""
         ...

@@ -71,9 +71,13 @@ class InventoryService:
         snapshot = self.store.latest_stock_snapshot()
         if snapshot is None:
             return []
+        return self.listed(self.assessed(snapshot), bucket, limit)
+
+    def listed(self, assessed: list[OfferHealth], bucket: Health | None, limit: int) -> list[InventoryItem]:
+        """Offers already assessed, of a bucket (or all), ranked and named like `items`."""
         products = {p.id: p for p in self.store.products()}
         categories = {c.id: c for c in self.store.categories()}
-        return [self._item(a, products, categories) for a in ranked(self.assessed(snapshot), bucket)[:limit]]
+        return [self._item(a, products, categories) for a in ranked(assessed, bucket)[:limit]]
 
     def trend(self, period: Period) -> list[StockDay]:
         """One point per snapshot day of the period; missing days are left out, never interpolated."""

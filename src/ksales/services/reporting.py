@@ -8,7 +8,6 @@ from attrs import frozen
 
 from ksales.domain.filters import Filters
 from ksales.domain.language import Language
-from ksales.domain.margin import MarginBy
 from ksales.domain.model import Source
 from ksales.domain.periods import Period, PeriodKind
 from ksales.domain.ranking import RankBy
@@ -16,7 +15,9 @@ from ksales.domain.results import Profit, SourceBreakdown, Summary, TopProducts
 from ksales.domain.rules import SalesType
 from ksales.ports.report import ReportWriter
 from ksales.services.analytics import AnalyticsService
+from ksales.services.inventory import InventoryService
 from ksales.services.params import ReportRequest
+from ksales.services.workbook import workbook_report
 
 
 @frozen
@@ -34,9 +35,12 @@ class Workbook:
 
 
 class ReportingService:
-    def __init__(self, analytics: AnalyticsService, writer: ReportWriter) -> None:
+    def __init__(
+        self, analytics: AnalyticsService, writer: ReportWriter, inventory: InventoryService | None = None
+    ) -> None:
         self.analytics = analytics
         self.writer = writer
+        self.inventory = inventory
 
     def today(self) -> date:
         return self.analytics.today()
@@ -62,14 +66,18 @@ class ReportingService:
         return self.analytics.top_products(request, limit=limit, by=RankBy.QUANTITY)
 
     def workbook(
-        self, period: Period, sales_type: SalesType, language: Language, costs: bool = False
+        self,
+        period: Period,
+        sales_type: SalesType,
+        language: Language,
+        costs: bool = False,
+        contacts: bool = False,
     ) -> Workbook:
-        """The Excel report, its sheet names and headings in `language`; with `costs` the Margin sheet too."""
-        request = self.analytics.resolve(ReportRequest(period, Filters(sales_type=sales_type)))
-        bundle = self.analytics.bundle(request)
-        margin = self.analytics.margin_breakdown(request, MarginBy.PRODUCT, limit=10_000) if costs else None
+        """The Excel report in `language`; with `costs` the cost figures, with `contacts` the at-risk list."""
+        request = ReportRequest(period, Filters(sales_type=sales_type))
+        report = workbook_report(self.analytics, self.inventory, request, costs=costs, contacts=contacts)
         name = f"ksales_{period.start.isoformat()}_{period.end.isoformat()}.xlsx"
-        return Workbook(name, self.writer.write(bundle, language, margin))
+        return Workbook(name, self.writer.write(report, language))
 
     def sources(self) -> list[Source]:
         return self.analytics.sources()

@@ -18,7 +18,7 @@ MARGIN = N_("Margin")
 
 MARGIN_COLUMNS = [
     Column(N_("Product")),
-    Column(N_("Product id"), Kind.INTEGER),
+    Column(N_("Product id"), Kind.ID),
     Column(N_("Brand")),
     Column(N_("Category")),
     Column(N_("Revenue"), Kind.MONEY, total=True),

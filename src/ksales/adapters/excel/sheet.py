@@ -25,6 +25,8 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 class Kind(Enum):
     TEXT = "text"
     INTEGER = "integer"
+    #: An identifier: a whole number without a thousands separator.
+    ID = "id"
     QUANTITY = "quantity"
     MONEY = "money"
     PERCENT = "percent"
@@ -57,6 +59,7 @@ def number_format(kind: Kind, currency: str, date_format: str = "yyyy-mm-dd") ->
     return {
         Kind.TEXT: "General",
         Kind.INTEGER: "#,##0",
+        Kind.ID: "0",
         Kind.QUANTITY: "#,##0.###",
         Kind.MONEY: money_format(currency),
         Kind.PERCENT: "0.00%",
@@ -75,7 +78,7 @@ def cell_value(value: Any, kind: Kind) -> Any:
     return value
 
 
-def _display_width(value: Any, kind: Kind) -> int:
+def display_width(value: Any, kind: Kind) -> int:
     if value is None:
         return 0
     if kind is Kind.MONEY:
@@ -119,7 +122,7 @@ def write_table(
         fmt = number_format(column.kind, currency, labels.date_format)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.number_format = fmt
-        widest = max([len(column.title) + 2] + [_display_width(r[index - 1], column.kind) for r in rows])
+        widest = max([len(column.title) + 2] + [display_width(r[index - 1], column.kind) for r in rows])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
@@ -140,6 +143,6 @@ def write_pairs(
             kind, currency, labels.date_format
         )
     sheet.column_dimensions["A"].width = max(len(p[0]) for p in pairs) + 4 if pairs else 20
-    sheet.column_dimensions["B"].width = max([18] + [_display_width(v, k) + 2 for _, v, k in pairs])
+    sheet.column_dimensions["B"].width = max([18] + [display_width(v, k) + 2 for _, v, k in pairs])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:B{len(pairs) + 1}"

@@ -11,6 +11,8 @@ from typing import Any
 import attrs
 from openpyxl import Workbook
 
+from ksales.adapters.excel.cost_columns import COST_COLUMNS, CostLookup
+from ksales.adapters.excel.customer_sheet import CUSTOMERS, customer_sections
 from ksales.adapters.excel.margin_sheet import (
     MARGIN,
     MARGIN_COLUMNS,
@@ -19,16 +21,18 @@ from ksales.adapters.excel.margin_sheet import (
     line_total_pairs,
     margin_rows,
 )
+from ksales.adapters.excel.sections import Section, write_sections
 from ksales.adapters.excel.sheet import Column, Kind, Labels, write_pairs, write_table
+from ksales.adapters.excel.stock_sheet import INVENTORY, stock_sections
 from ksales.domain.categories import UNCATEGORIZED
 from ksales.domain.language import N_, Language
-from ksales.domain.margin import MarginBreakdown
 from ksales.domain.money import percent
 from ksales.domain.names import VALUE_NAMES
 from ksales.domain.results import ReportBundle
+from ksales.domain.workbook import WorkbookReport
 from ksales.ports.language import Catalog, Translator
 
-SUMMARY, DAILY, SOURCES, PRODUCTS, CATEGORIES, BRANDS, EXPENSES = SHEETS = (
+SUMMARY, DAILY, SOURCES, PRODUCTS, CATEGORIES, BRANDS, EXPENSES = (
     N_("Summary"),
     N_("Daily"),
     N_("Sources"),
@@ -37,6 +41,8 @@ SUMMARY, DAILY, SOURCES, PRODUCTS, CATEGORIES, BRANDS, EXPENSES = SHEETS = (
     N_("Brands"),
     N_("Expenses"),
 )
+#: Every workbook's sheets in their order; the Margin sheet follows Expenses for those who may see costs.
+SHEETS = (SUMMARY, DAILY, SOURCES, PRODUCTS, CATEGORIES, BRANDS, EXPENSES, CUSTOMERS, INVENTORY)
 
 
 def summary_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, Kind]]:
@@ -49,9 +55,9 @@ def summary_pairs(bundle: ReportBundle, t: Translator) -> list[tuple[str, Any, K
         (_("Sales type"), _(VALUE_NAMES[filters.sales_type]), Kind.TEXT),
     ]
     if filters.source_id is not None:
-        pairs.append((_("Source id"), filters.source_id, Kind.INTEGER))
+        pairs.append((_("Source id"), filters.source_id, Kind.ID))
     if filters.category_id is not None:
-        pairs.append((_("Category id"), filters.category_id, Kind.INTEGER))
+        pairs.append((_("Category id"), filters.category_id, Kind.ID))
     if filters.brand is not None:
         pairs.append((_("Brand"), filters.brand, Kind.TEXT))
     pairs += [
@@ -100,8 +106,8 @@ class OpenpyxlReportWriter:
         self.catalog = catalog
         self.currency = currency
 
-    def write(self, bundle: ReportBundle, language: Language, margin: MarginBreakdown | None = None) -> bytes:
-        return _Book(self.catalog.translator(language), self.currency).write(bundle, margin)
+    def write(self, report: WorkbookReport, language: Language) -> bytes:
+        return _Book(self.catalog.translator(language), self.currency).write(report)
 
 
 class _Book:
@@ -120,23 +126,28 @@ class _Book:
     def sheet(self, book: Workbook, name: str) -> Any:
         return book.create_sheet(self.t.gettext(name))
 
-    def write(self, bundle: ReportBundle, margin: MarginBreakdown | None = None) -> bytes:
+    def write(self, report: WorkbookReport) -> bytes:
+        bundle, costs = report.bundle, CostLookup.of(report.costs)
         book = Workbook()
         summary = book.active
         assert summary is not None
         summary.title = self.t.gettext(SUMMARY)
         pairs = summary_pairs(bundle, self.t) + line_total_pairs(bundle, self.t)
-        if margin is not None:
+        if report.costs is not None:
             pairs += cost_pairs(bundle, self.t)
         write_pairs(summary, pairs, self.currency, self.labels)
         self._daily(book, bundle)
         self._sources(book, bundle)
-        self._products(book, bundle)
-        self._categories(book, bundle)
-        self._brands(book, bundle)
+        self._products(book, bundle, costs)
+        self._categories(book, bundle, costs)
+        self._brands(book, bundle, costs)
         self._expenses(book, bundle)
-        if margin is not None:
-            self._table(book, MARGIN, MARGIN_COLUMNS, margin_rows(margin))
+        if report.costs is not None:
+            self._table(book, MARGIN, MARGIN_COLUMNS, margin_rows(report.costs.products))
+        if report.customers is not None:
+            self._sections(book, CUSTOMERS, customer_sections(report.customers, self.t))
+        if report.inventory is not None:
+            self._sections(book, INVENTORY, stock_sections(report.inventory, self.t))
         fit_to_page_width(book)
         out = BytesIO()
         book.save(out)
@@ -145,6 +156,9 @@ class _Book:
     def _table(self, book: Workbook, name: str, columns: list[Column], rows: list[list[Any]]) -> None:
         titled = [attrs.evolve(c, title=self.t.gettext(c.title)) for c in columns]
         write_table(self.sheet(book, name), titled, rows, self.currency, self.labels)
+
+    def _sections(self, book: Workbook, name: str, sections: list[Section]) -> None:
+        write_sections(self.sheet(book, name), sections, self.currency, self.labels)
 
     def _daily(self, book: Workbook, bundle: ReportBundle) -> None:
         profit = {p.date: p for p in bundle.profit.trend}
@@ -166,38 +180,46 @@ class _Book:
         rows = [[s.name, s.id, s.orders, s.revenue, s.share_pct] for s in bundle.sources.sources]
         columns = [
             Column(N_("Source")),
-            Column(N_("Source id"), Kind.INTEGER),
+            Column(N_("Source id"), Kind.ID),
             Column(N_("Orders"), Kind.INTEGER, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
             Column(N_("Share"), Kind.PERCENT),
         ]
         self._table(book, SOURCES, columns, rows)
 
-    def _products(self, book: Workbook, bundle: ReportBundle) -> None:
+    def _products(self, book: Workbook, bundle: ReportBundle, costs: CostLookup | None) -> None:
         rows = [[p.name, p.product_id, p.quantity, p.revenue, p.share_pct] for p in bundle.products.products]
         columns = [
             Column(N_("Product")),
-            Column(N_("Product id"), Kind.INTEGER),
+            Column(N_("Product id"), Kind.ID),
             Column(N_("Quantity"), Kind.QUANTITY, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
             Column(N_("Share of quantity"), Kind.PERCENT),
         ]
+        if costs is not None:
+            columns += COST_COLUMNS
+            for row, p in zip(rows, bundle.products.products, strict=True):
+                row += costs.product(p.product_id, p.name)
         self._table(book, PRODUCTS, columns, rows)
 
-    def _categories(self, book: Workbook, bundle: ReportBundle) -> None:
+    def _categories(self, book: Workbook, bundle: ReportBundle, costs: CostLookup | None) -> None:
         rows = [
             [self.t.gettext(UNCATEGORIZED) if c.id is None else c.name, c.id, c.quantity, c.revenue]
             for c in bundle.categories.categories
         ]
         columns = [
             Column(N_("Category")),
-            Column(N_("Category id"), Kind.INTEGER),
+            Column(N_("Category id"), Kind.ID),
             Column(N_("Quantity"), Kind.QUANTITY, total=True),
             Column(N_("Revenue"), Kind.MONEY, total=True),
         ]
+        if costs is not None:
+            columns += COST_COLUMNS
+            for row, c in zip(rows, bundle.categories.categories, strict=True):
+                row += costs.category(c.id)
         self._table(book, CATEGORIES, columns, rows)
 
-    def _brands(self, book: Workbook, bundle: ReportBundle) -> None:
+    def _brands(self, book: Workbook, bundle: ReportBundle, costs: CostLookup | None) -> None:
         # Orders are not summed: one order can hold several brands.
         rows = [[b.brand, b.orders, b.quantity, b.revenue, b.share_pct] for b in bundle.brands.top_by_revenue]
         columns = [
@@ -207,13 +229,17 @@ class _Book:
             Column(N_("Revenue"), Kind.MONEY, total=True),
             Column(N_("Share of revenue"), Kind.PERCENT),
         ]
+        if costs is not None:
+            columns += COST_COLUMNS
+            for row, b in zip(rows, bundle.brands.top_by_revenue, strict=True):
+                row += costs.brand(b.brand)
         self._table(book, BRANDS, columns, rows)
 
     def _expenses(self, book: Workbook, bundle: ReportBundle) -> None:
         rows = [[t.name, t.id, t.count, t.amount] for t in bundle.expenses.by_type]
         columns = [
             Column(N_("Expense type")),
-            Column(N_("Expense type id"), Kind.INTEGER),
+            Column(N_("Expense type id"), Kind.ID),
             Column(N_("Count"), Kind.INTEGER, total=True),
             Column(N_("Amount"), Kind.MONEY, total=True),
         ]

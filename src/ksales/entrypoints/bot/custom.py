@@ -62,8 +62,9 @@ class CustomRange:
             source = int(target[1]) if len(target) > 1 and target[1].isdigit() and int(target[1]) else None
             await self.reports.show_top(t, working, period, sales_type, source)
         elif target[0] == keyboards.EXCEL:
-            costs = update.effective_user is not None and self.reports.s.sees_costs(update.effective_user.id)
-            await self.reports.send_workbook(t, working, period, sales_type, costs)
+            await self.reports.send_workbook(
+                t, working, period, sales_type, *self.reports.workbook_access(update)
+            )
         else:
             costs = update.effective_user is not None and self.reports.s.sees_costs(update.effective_user.id)
             await self.reports.show_report(t, working, period, sales_type, costs)

@@ -124,13 +124,29 @@ class ReportHandlers:
             assert message is not None
             t = self.s.translator(update)
             await edit(message, t.gettext(texts.WORKING))
-            costs = update.effective_user is not None and self.s.sees_costs(update.effective_user.id)
-            await self.send_workbook(t, message, period, self.sales_type_of(update), costs)
+            await self.send_workbook(
+                t, message, period, self.sales_type_of(update), *self.workbook_access(update)
+            )
+
+    def workbook_access(self, update: Update) -> tuple[bool, bool]:
+        """Whether the sender's workbook shows costs, and buyers' contacts (admins only, SPEC §6)."""
+        user = update.effective_user
+        if user is None:
+            return False, False
+        return self.s.sees_costs(user.id), self.s.access.is_admin(user.id)
 
     async def send_workbook(
-        self, t: Translator, working: Message, period: Period, sales_type: SalesType, costs: bool = False
+        self,
+        t: Translator,
+        working: Message,
+        period: Period,
+        sales_type: SalesType,
+        costs: bool = False,
+        contacts: bool = False,
     ) -> None:
-        book = await asyncio.to_thread(self.s.reporting.workbook, period, sales_type, t.language, costs)
+        book = await asyncio.to_thread(
+            self.s.reporting.workbook, period, sales_type, t.language, costs, contacts
+        )
         described = ranges.describe(t, period)
         await working.reply_document(
             InputFile(book.content, filename=book.filename), caption=f"📎 {described}"

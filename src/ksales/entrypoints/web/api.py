@@ -152,9 +152,9 @@ def expenses_profit(request: Request) -> Response:
 def report(request: Request) -> Response:
     """Everything the Excel workbook shows (every product and brand); as CSV, the daily figures."""
     query = Query(request)
-    result = query.analytics.bundle(query.report())
     if not query.csv:
-        return margin.bundle_response(request, result)
+        return margin.bundle_response(request, query.analytics, query.report())
+    result = query.analytics.bundle(query.report())
     return _answer(query, "report", result, lambda r: trend_table(r.daily))
 
 

@@ -14,13 +14,16 @@ from starlette.responses import JSONResponse, Response
 
 from ksales.domain.access import sees_costs
 from ksales.domain.margin import MARGIN_LIMIT_DEFAULT, MARGIN_LIMIT_MAX, MarginRow, parse_margin_by
-from ksales.domain.results import Profit, ReportBundle
+from ksales.domain.results import Profit
 from ksales.entrypoints.serialize import to_json
 from ksales.entrypoints.settings import Settings
 from ksales.entrypoints.web.auth import Auth
+from ksales.entrypoints.web.customers import may_see_contacts
 from ksales.entrypoints.web.export import csv_response, rows_of
 from ksales.entrypoints.web.query import Query
+from ksales.services.analytics import AnalyticsService, ScopedRequest
 from ksales.services.params import parse_limit
+from ksales.services.workbook import workbook_report
 
 #: The profit report's fields that are costs, at the top and in each trend point.
 COST_FIELDS = ("cogs", "gross_profit", "gross_margin_pct", "profit", "margin_pct")
@@ -68,8 +71,20 @@ def hide_bundle_costs(request: Request, body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def bundle_response(request: Request, result: ReportBundle) -> JSONResponse:
-    return JSONResponse(hide_bundle_costs(request, to_json(result)))
+def bundle_response(request: Request, analytics: AnalyticsService, report: ScopedRequest) -> JSONResponse:
+    """The bundle, and beside its parts what the requester may see of the workbook's other figures (SPEC §7):
+    `costs` (absent for those who may not see costs), `customers` (contacts: an admin's session only) and
+    `inventory` (without values at cost for those who may not see costs)."""
+    costs = may_see_costs(request)
+    result = workbook_report(
+        analytics, request.state.inventory, report, costs=costs, contacts=may_see_contacts(request)
+    )
+    body = hide_bundle_costs(request, to_json(result.bundle))
+    for part in ("costs", "customers", "inventory"):
+        value = getattr(result, part)
+        if value is not None:
+            body[part] = to_json(value)
+    return JSONResponse(body)
 
 
 def margin_breakdown(request: Request) -> Response:

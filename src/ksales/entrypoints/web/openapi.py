@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ksales.domain.inventory import Health
 from ksales.domain.periods import PeriodKind
 
 Schema = dict[str, Any]
@@ -378,16 +379,59 @@ def _bundle() -> Schema:
         "expenses": "/api/expenses/summary",
         "profit": "/api/expenses/profit",
     }
-    schemas = {}
-    for name, path in parts.items():
-        schema = REPORTS[path][1]
-        properties = {k: v for k, v in schema["properties"].items() if k != "limit"}
-        schemas[name] = {**schema, "required": list(properties), "properties": properties}
-    return obj(**schemas)
+    schemas = {name: _part(path) for name, path in parts.items()}
+    return {**obj(**schemas), "properties": {**schemas, **_workbook_parts()}}
+
+
+def _part(path: str, echoed: tuple[str, ...] = ("limit", "months")) -> Schema:
+    """An endpoint's answer as a part of the bundle: without what the endpoint echoes of its query."""
+    schema = REPORTS[path][1]
+    properties = {k: v for k, v in schema["properties"].items() if k not in echoed}
+    required = [r for r in schema["required"] if r in properties]
+    return {**schema, "required": required, "properties": properties}
+
+
+def _workbook_parts() -> dict[str, Schema]:
+    """The workbook's other figures beside the bundle (SPEC §7), each absent when not shown to the caller."""
+    item = obj(
+        offer_id=INT,
+        sku=nullable(STR),
+        name=STR,
+        brand=nullable(STR),
+        category=nullable(STR),
+        health={"type": "string", "enum": [h.value for h in Health]},
+        available=NUM,
+        days_of_supply=nullable(NUM),
+        value_at_price=NUM,
+        value_at_cost=nullable(NUM),
+    )
+    margin = _part("/api/margin/breakdown")
+    return {
+        "costs": obj(products=margin, brands=margin, categories=margin),
+        "customers": obj(
+            cohorts=_part("/api/customers/cohorts"),
+            segments=_part("/api/customers/segments"),
+            at_risk=nullable(_part("/api/customers/list", echoed=())),
+        ),
+        "inventory": obj(
+            snapshot_date=nullable(DATE),
+            offers=INT,
+            units_available=NUM,
+            value_at_price=NUM,
+            value_at_cost=nullable(NUM),
+            cost_coverage_pct=NUM,
+            health=array(obj(health={"type": "string", "enum": [h.value for h in Health]}, offers=INT)),
+            restock=array(item),
+            dead=array(item),
+        ),
+    }
 
 
 REPORTS["/api/report"] = (
-    "Everything the Excel workbook shows: every product and brand; as CSV, the daily figures",
+    "Everything the Excel workbook shows: every product and brand, and beside them `costs` (every product's,"
+    " brand's and root category's margin: for those who may see costs), `customers` (segments, cohorts, and"
+    " the at-risk customers' contacts for an admin's session) and `inventory` (the latest snapshot); as CSV,"
+    " the daily figures",
     _bundle(),
     [],
 )

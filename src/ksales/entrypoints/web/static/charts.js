@@ -156,25 +156,100 @@ export function line(id, labels, sets, money) {
   });
 }
 
-export function profit(id, points) {
-  const labels = points.map((p) => F.day(p.date));
+const STEP_COLORS = { revenue: "#4f46e5", cogs: "#d97706", expenses: "#e11d48", gain: "#059669", loss: "#b91c1c" };
+
+/* The steps from revenue down to profit: revenue → cost of goods → expenses → profit (SPEC §6). Without the
+   cost fields (those who may not see costs) there is no cost-of-goods step, and what is left after the
+   expenses is "revenue minus expenses", not a profit. Amounts come from the API, never re-added here. */
+export function waterfallSteps(p) {
+  const costs = p.cogs !== undefined;
+  const left = costs ? p.profit : Math.round((p.revenue - p.expenses) * 100) / 100;
+  const steps = [{ label: TEXT.revenue, from: 0, to: p.revenue, amount: p.revenue, color: STEP_COLORS.revenue }];
+  let level = p.revenue;
+  if (costs) {
+    steps.push({ label: TEXT.cogs, from: level, to: p.gross_profit, amount: -p.cogs, color: STEP_COLORS.cogs });
+    level = p.gross_profit;
+  }
+  steps.push({ label: TEXT.expenses, from: level, to: left, amount: -p.expenses, color: STEP_COLORS.expenses });
+  steps.push({ label: costs ? TEXT.profit : TEXT.revenueLessExpenses, from: 0, to: left, amount: left,
+    color: left < 0 ? STEP_COLORS.loss : STEP_COLORS.gain, total: true });
+  return steps;
+}
+
+/* Dashed lines from where each step ends to where the next one starts: the eye follows the money down. */
+const connectors = {
+  id: "ksalesConnectors",
+  afterDatasetsDraw(chart) {
+    const steps = chart.config.options.plugins.ksalesConnectors.steps;
+    const bars = chart.getDatasetMeta(0).data;
+    const y = chart.scales.y;
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.strokeStyle = "#94a3b8";
+    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = 1;
+    for (let i = 0; i + 1 < steps.length && i + 1 < bars.length; i++) {
+      const at = y.getPixelForValue(steps[i].to);
+      ctx.beginPath();
+      ctx.moveTo(bars[i].x + bars[i].width / 2, at);
+      ctx.lineTo(bars[i + 1].x - bars[i + 1].width / 2, at);
+      ctx.stroke();
+    }
+    ctx.restore();
+  },
+};
+
+const PHONE = 480;
+
+function smallOnPhone(ctx) {
+  return { size: ctx.chart.width < PHONE ? 10 : 12 };
+}
+
+/* A label of several words as two lines, split at the space nearest its middle. */
+function twoLines(label) {
+  const middle = label.length / 2;
+  let at = -1;
+  for (let i = label.indexOf(" "); i !== -1; i = label.indexOf(" ", i + 1)) {
+    if (at === -1 || Math.abs(i - middle) < Math.abs(at - middle)) at = i;
+  }
+  return at === -1 ? label : [label.slice(0, at), label.slice(at + 1)];
+}
+
+/* What a step's bar says: its amount, short, with a minus sign for the costs that take money away. */
+export function stepText(step) {
+  return step.amount < 0 ? "−" + F.moneyShort(-step.amount) : F.moneyShort(step.amount);
+}
+
+/* The profit waterfall: each step a floating bar from where the money stood to where it stands after it. */
+export function waterfall(id, p) {
+  const steps = waterfallSteps(p);
   return draw(id, {
     type: "bar",
-    data: { labels: labels, datasets: [
-      { type: "line", label: TEXT.profit, data: points.map((p) => p.profit),
-        borderColor: "#059669", backgroundColor: "#059669", tension: .3, pointRadius: 0, borderWidth: 2, order: 0 },
-      { label: TEXT.revenue, data: points.map((p) => p.revenue), backgroundColor: "#c7d2fe",
-        borderRadius: 4, order: 1 },
-      { label: TEXT.expenses, data: points.map((p) => p.expenses), backgroundColor: "#fda4af",
-        borderRadius: 4, order: 1 },
-      // Cost of goods, only in the points of those who may see costs.
-      ...(points.length && points[0].cogs !== undefined ? [{ label: TEXT.cogs, data: points.map((p) => p.cogs),
-        backgroundColor: "#fcd34d", borderRadius: 4, order: 1 }] : []),
-    ] },
+    data: { labels: steps.map((s) => s.label), datasets: [{
+      label: "", data: steps.map((s) => [Math.min(s.from, s.to), Math.max(s.from, s.to)]),
+      backgroundColor: steps.map((s) => s.color), borderRadius: 4, borderSkipped: false, maxBarThickness: 64,
+    }] },
+    plugins: [ChartDataLabels, connectors],
     options: {
-      interaction: { mode: "index", intersect: false },
-      scales: { y: moneyAxis(), x: { grid: { display: false } } },
-      plugins: { tooltip: { callbacks: { label: moneyTooltip() } } },
+      layout: { padding: { top: 22 } },
+      scales: {
+        y: moneyAxis(),
+        // On a phone the step names are smaller and a long one wraps onto two lines, never turned on its side.
+        x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: false, font: smallOnPhone,
+          callback: function (v) { return this.chart.width < PHONE ? twoLines(steps[v].label) : steps[v].label; } } },
+      },
+      plugins: {
+        legend: { display: false },
+        ksalesConnectors: { steps: steps },
+        tooltip: { callbacks: {
+          label: (ctx) => steps[ctx.dataIndex].label + ": " + F.money(steps[ctx.dataIndex].amount),
+        } },
+        datalabels: {
+          anchor: "end", align: "end", clamp: true, color: "#334155",
+          font: (ctx) => Object.assign({ weight: 600 }, smallOnPhone(ctx)),
+          formatter: (_v, ctx) => stepText(steps[ctx.dataIndex]),
+        },
+      },
     },
   });
 }

@@ -59,6 +59,7 @@ export const TEXT = {
   expenses: _("Expenses"),
   profit: _("Profit"),
   cogs: _("Cost of goods"),
+  revenueLessExpenses: _("Revenue minus expenses"),
   averageCheck: _("Average check"),
   compared: (range) => _("Compared: {range}", { range }),
   pointTooltip: (day, revenue, orders, count) =>

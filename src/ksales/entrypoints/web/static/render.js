@@ -161,7 +161,7 @@ function profit(p, e) {
     item.appendChild(document.createTextNode(" " + F.money(t.amount) + " (" + t.count + ")"));
     list.appendChild(item);
   });
-  C.profit("chart-profit", p.trend);
+  C.waterfall("chart-profit", p);
 }
 
 /* Every panel from the responses `d`; `drill.into(row)` and `drill.up()` follow the category chart's clicks. */
