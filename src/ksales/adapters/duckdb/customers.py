@@ -1,16 +1,18 @@
 """The customer queries in SQL (SPEC §5 Cohorts, Segments). The segment CASE mirrors `segment_of`.
 
-They read the orders table only (the buyer's first counted day is kept on every order on write), so
-each is one scan and a hash aggregate by buyer, whatever period the dashboard shows.
+They read the rollups kept on write: `customers` (one row per buyer) and `customer_months` (per buyer and
+month, the cohorts' activity); only what a rollup cannot answer (a category or brand filter, a partial month,
+buyers seen after the day asked about) is grouped from the orders.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import duckdb
+from attrs import evolve
 
 from ksales.adapters.duckdb.queries import Params, money
 from ksales.adapters.duckdb.queries import _lines_where as lines_where
@@ -39,28 +41,17 @@ def _month_of(index: int) -> date:
 
 
 def cohort_facts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> CohortFacts:
-    params: Params = {}
     if scope.narrows_lines:
-        orders = f"""SELECT o.buyer_id, o.buyer_first_day, o.business_day, l.revenue
-            FROM orders o JOIN (
-                SELECT order_id, sum(price_sold * quantity) AS revenue
-                FROM order_lines {lines_where(scope, params)} GROUP BY order_id
-            ) l ON l.order_id = o.id
-            WHERE o.buyer_id IS NOT NULL AND o.buyer_first_day BETWEEN $start AND $end"""
+        rows = _activity_of_lines(cursor, scope)
     else:
-        orders = f"""SELECT buyer_id, buyer_first_day, business_day, grand_total AS revenue
-            FROM orders WHERE {scope_where(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL
-              AND buyer_first_day BETWEEN $start AND $end"""
-    # Grouped by buyer and month first: counting those rows is cheaper than a DISTINCT per cell.
-    rows = cursor.execute(
-        f"""SELECT cohort, k, count(*), sum(revenue)::VARCHAR FROM (
-            SELECT buyer_id, {_MONTH_INDEX.format("business_day")} AS month,
-                any_value({_MONTH_INDEX.format("buyer_first_day")}) AS cohort,
-                month - cohort AS k, sum(revenue) AS revenue
-            FROM ({orders}) GROUP BY buyer_id, month
-        ) GROUP BY cohort, k""",
-        params,
-    ).fetchall()
+        # The `customer_months` rollup holds whole months; the end's month, when the scope stops before
+        # its last day, is grouped from its orders (a month of them at most).
+        cut = scope.end + timedelta(days=1)
+        if cut.day != 1:
+            cut = scope.end.replace(day=1)
+        rows = _activity_of_months(cursor, scope, cut)
+        if cut <= scope.end:
+            rows += _activity_of_orders(cursor, evolve(scope, start=max(cut, scope.start)), scope.start)
     sizes = cursor.execute(
         """SELECT date_trunc('month', first_day)::DATE, count(*) FROM customers
         WHERE first_day BETWEEN $start AND $end GROUP BY ALL""",
@@ -70,6 +61,69 @@ def cohort_facts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> CohortFacts
         CohortCell(_month_of(c), k, active, money(revenue)) for c, k, active, revenue in sorted(rows)
     )
     return CohortFacts(tuple((month, size) for month, size in sorted(sizes)), cells)
+
+
+def _once(scope: Scope) -> str:
+    """The `customer_months` flag that marks one row per active buyer under the scope's filters."""
+    by_type = scope.sales_type is not SalesType.ALL
+    if scope.source_id is not None:
+        return "true" if by_type else "first_in_source"
+    return "first_in_type" if by_type else "first_in_month"
+
+
+def _activity_of_months(cursor: duckdb.DuckDBPyConnection, scope: Scope, cut: date) -> list[Any]:
+    """(cohort, k, active, revenue) of the whole months before `cut`, from the rollup."""
+    params: Params = {"start": scope.start, "end": scope.end, "cut": cut}
+    conditions = ["first_day BETWEEN $start AND $end", "month < $cut"]
+    if scope.source_id is not None:
+        params["source"] = scope.source_id
+        conditions.append("source_id = $source")
+    if scope.sales_type is SalesType.RETAIL:
+        conditions.append("NOT b2b")
+    elif scope.sales_type is SalesType.B2B:
+        conditions.append("b2b")
+    cohort = _MONTH_INDEX.format("first_day")
+    return cursor.execute(
+        f"""SELECT {cohort} AS cohort, {_MONTH_INDEX.format("month")} - cohort AS k,
+            count(*) FILTER (WHERE {_once(scope)}), sum(revenue)::VARCHAR
+        FROM customer_months WHERE {" AND ".join(conditions)}
+        GROUP BY ALL""",
+        params,
+    ).fetchall()
+
+
+def _activity_of_orders(cursor: duckdb.DuckDBPyConnection, scope: Scope, first: date) -> list[Any]:
+    """(cohort, k, active, revenue) of the scope's orders by buyers whose first counted day is first…end."""
+    params: Params = {"first": first}
+    orders = f"""SELECT buyer_id, buyer_first_day, business_day, grand_total AS revenue
+        FROM orders WHERE {scope_where(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL
+          AND buyer_first_day BETWEEN $first AND $end"""
+    return _by_buyer_month(cursor, orders, params)
+
+
+def _activity_of_lines(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[Any]:
+    """(cohort, k, active, revenue) over the scope's matching lines (no rollup: the revenue is the lines')."""
+    params: Params = {}
+    orders = f"""SELECT o.buyer_id, o.buyer_first_day, o.business_day, l.revenue
+        FROM orders o JOIN (
+            SELECT order_id, sum(price_sold * quantity) AS revenue
+            FROM order_lines {lines_where(scope, params)} GROUP BY order_id
+        ) l ON l.order_id = o.id
+        WHERE o.buyer_id IS NOT NULL AND o.buyer_first_day BETWEEN $start AND $end"""
+    return _by_buyer_month(cursor, orders, params)
+
+
+def _by_buyer_month(cursor: duckdb.DuckDBPyConnection, orders: str, params: Params) -> list[Any]:
+    # Grouped by buyer and month first: counting those rows is cheaper than a DISTINCT per cell.
+    return cursor.execute(
+        f"""SELECT cohort, k, count(*), sum(revenue)::VARCHAR FROM (
+            SELECT buyer_id, {_MONTH_INDEX.format("business_day")} AS month,
+                any_value({_MONTH_INDEX.format("buyer_first_day")}) AS cohort,
+                month - cohort AS k, sum(revenue) AS revenue
+            FROM ({orders}) GROUP BY buyer_id, month
+        ) GROUP BY cohort, k""",
+        params,
+    ).fetchall()
 
 
 def time_to_second_order(cursor: duckdb.DuckDBPyConnection, start: date, end: date) -> Decimal | None:

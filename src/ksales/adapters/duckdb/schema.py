@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import duckdb
 
+from ksales.adapters.duckdb import customer_months as _customer_months
 from ksales.adapters.duckdb import customer_table as _customer_table
 from ksales.adapters.duckdb.transaction import transaction
 
@@ -146,8 +147,12 @@ _V_PACE = (
     )""",
 )
 
+# Customer months: counted orders and revenue per buyer, month, sales type and source (the cohorts' activity),
+# maintained on write by `customer_months.refresh_customer_months`; filled from the orders here.
+_V_CUSTOMER_MONTHS = (_customer_months.CREATE, *_customer_months.BACKFILL)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS, _V_PACE)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS, _V_PACE, _V_CUSTOMER_MONTHS)
 
 LATEST_VERSION = len(MIGRATIONS)
 
