@@ -143,25 +143,30 @@ _ROLLUP_COLUMNS = {
     SalesType.B2B: ("b2b_orders", "b2b_first", "b2b_last", "b2b_revenue"),
     SalesType.ALL: (
         "retail_orders + b2b_orders",
-        "least(coalesce(retail_first, b2b_first), coalesce(b2b_first, retail_first))",
-        "greatest(coalesce(retail_last, b2b_last), coalesce(b2b_last, retail_last))",
+        "first_day",  # the first counted day of either sales type
+        "greatest(retail_last, b2b_last)",  # greatest() skips a NULL
         "retail_revenue + b2b_revenue",
     ),
 }
 _KIND = {SalesType.RETAIL: " AND NOT b2b", SalesType.B2B: " AND b2b", SalesType.ALL: ""}
+#: The SQL gives each segment as its position in `Segment` (a number is cheaper to make and group by).
+_SEGMENTS = tuple(Segment)
 
 
-def _classified(as_of: date, sales_type: SalesType, params: Params, key: str = "as_of") -> str:
+def _classified(
+    as_of: date, sales_type: SalesType, params: Params, key: str = "as_of", only: str = ""
+) -> str:
     """Per buyer: orders f, first and last day, revenue, recency r and segment, as of `as_of`.
 
     A buyer whose last order (of the sales type) is on or before `as_of` is read from the rollup as it is;
-    only the orders of buyers who also bought after `as_of` are grouped again, up to `as_of`.
+    only the orders of buyers who also bought after `as_of` are grouped again, up to `as_of`. `only` (a
+    condition on `buyer_id`) narrows the buyers classified.
     """
     params.update({key: as_of}, lost=LOST_DAYS, active=ACTIVE_DAYS, floor=AT_RISK_FLOOR_DAYS)
     orders, first, last, revenue = _ROLLUP_COLUMNS[sales_type]
     return f"""WITH rollup AS (
             SELECT buyer_id, {orders} AS f, {first} AS first_day, {last} AS last_day, {revenue} AS revenue
-            FROM customers WHERE {orders} > 0
+            FROM customers WHERE {orders} > 0{only}
         ), buyers AS (
             SELECT buyer_id, f, first_day, last_day, revenue FROM rollup WHERE last_day <= ${key}
             UNION ALL
@@ -172,15 +177,19 @@ def _classified(as_of: date, sales_type: SalesType, params: Params, key: str = "
             GROUP BY buyer_id
         )
         SELECT *, CASE
-            WHEN r > $lost THEN '{Segment.LOST}'
-            WHEN f >= 2 AND r > $floor AND 2 * r * (f - 1) > 3 * date_diff('day', first_day, last_day)
-                THEN '{Segment.AT_RISK}'
-            WHEN f >= 3 AND r <= $active THEN '{Segment.CHAMPIONS}'
-            WHEN f >= 3 THEN '{Segment.LOYAL}'
-            WHEN f = 2 THEN '{Segment.PROMISING}'
-            WHEN r <= $active THEN '{Segment.FIRST_TIMER}'
-            ELSE '{Segment.ONE_TIME}' END AS segment
-        FROM (SELECT *, date_diff('day', last_day, ${key}) AS r FROM buyers)"""
+            WHEN r > $lost THEN {_code(Segment.LOST)}
+            WHEN f >= 2 AND r > $floor AND 2 * r * (f - 1) > 3 * (last_day - first_day)
+                THEN {_code(Segment.AT_RISK)}
+            WHEN f >= 3 AND r <= $active THEN {_code(Segment.CHAMPIONS)}
+            WHEN f >= 3 THEN {_code(Segment.LOYAL)}
+            WHEN f = 2 THEN {_code(Segment.PROMISING)}
+            WHEN r <= $active THEN {_code(Segment.FIRST_TIMER)}
+            ELSE {_code(Segment.ONE_TIME)} END AS segment
+        FROM (SELECT *, ${key}::DATE - last_day AS r FROM buyers)"""
+
+
+def _code(segment: Segment) -> int:
+    return _SEGMENTS.index(segment)
 
 
 def segment_totals(
@@ -192,10 +201,10 @@ def segment_totals(
         FROM ({_classified(as_of, sales_type, params)}) GROUP BY segment""",
         params,
     ).fetchall()
-    found: dict[str, tuple[Any, ...]] = {row[0]: row for row in rows}
+    found: dict[int, tuple[Any, ...]] = {row[0]: row for row in rows}
     result = []
     for segment in Segment:
-        _, customers, revenue, orders, recency = found.get(segment.value, (segment, 0, None, 0, 0))
+        _, customers, revenue, orders, recency = found.get(_code(segment), (segment, 0, None, 0, 0))
         result.append(SegmentTotals(segment, customers, money(revenue), int(orders), int(recency)))
     return result
 
@@ -206,7 +215,7 @@ def customer_facts(
     params: Params = {"limit": limit}
     only = ""
     if segment is not None:
-        params["segment"] = segment.value
+        params["segment"] = _code(segment)
         only = "WHERE segment = $segment"
     rows = cursor.execute(
         f"""SELECT c.buyer_id, f, revenue::VARCHAR, c.first_day, last_day,
@@ -228,11 +237,16 @@ def customer_facts(
 def customers_entering(
     cursor: duckdb.DuckDBPyConnection, segment: Segment, before: date, as_of: date, sales_type: SalesType
 ) -> int:
-    params: Params = {"segment": segment.value}
+    params: Params = {"segment": _code(segment)}
+    # Only the buyers in the segment now are classified again as of `before`.
+    members = " AND buyer_id IN (SELECT buyer_id FROM now)"
     row = cursor.execute(
-        f"""SELECT count(*) FROM ({_classified(as_of, sales_type, params)}) now
-        LEFT JOIN ({_classified(before, sales_type, params, "before")}) earlier USING (buyer_id)
-        WHERE now.segment = $segment AND earlier.segment IS DISTINCT FROM $segment""",
+        f"""WITH now AS (
+            SELECT buyer_id FROM ({_classified(as_of, sales_type, params)}) WHERE segment = $segment
+        )
+        SELECT count(*) FROM now
+        LEFT JOIN ({_classified(before, sales_type, params, "before", members)}) earlier USING (buyer_id)
+        WHERE earlier.segment IS DISTINCT FROM $segment""",
         params,
     ).fetchone()
     return int(row[0]) if row else 0
