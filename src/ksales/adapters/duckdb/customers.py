@@ -104,12 +104,17 @@ def _activity_of_orders(cursor: duckdb.DuckDBPyConnection, scope: Scope, first: 
 def _activity_of_lines(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[Any]:
     """(cohort, k, active, revenue) over the scope's matching lines (no rollup: the revenue is the lines')."""
     params: Params = {}
+    # The orders are narrowed like their lines (lines carry their order's day, source and flags): a smaller
+    # side to join.
     orders = f"""SELECT o.buyer_id, o.buyer_first_day, o.business_day, l.revenue
-        FROM orders o JOIN (
+        FROM (
+            SELECT id, buyer_id, buyer_first_day, business_day FROM orders
+            WHERE {scope_where(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL
+              AND buyer_first_day BETWEEN $start AND $end
+        ) o JOIN (
             SELECT order_id, sum(price_sold * quantity) AS revenue
             FROM order_lines {lines_where(scope, params)} GROUP BY order_id
-        ) l ON l.order_id = o.id
-        WHERE o.buyer_id IS NOT NULL AND o.buyer_first_day BETWEEN $start AND $end"""
+        ) l ON l.order_id = o.id"""
     return _by_buyer_month(cursor, orders, params)
 
 

@@ -1,4 +1,5 @@
-"""The inventory queries of SPEC §5 in SQL: units sold per offer, and each snapshot day's stock value."""
+"""The inventory queries of SPEC §5 in SQL: units sold per offer, and each snapshot day's stock value
+(from the `stock_days` rollup)."""
 
 from __future__ import annotations
 
@@ -30,13 +31,8 @@ def offer_units(cursor: duckdb.DuckDBPyConnection, first: date | None, last: dat
 def stock_trend(cursor: duckdb.DuckDBPyConnection, first: date, last: date) -> list[StockDay]:
     """Per snapshot day of first…last: available units and value at cost of offers with available > 0."""
     rows = cursor.execute(
-        """SELECT s.day,
-            sum(l.quantity - l.reserve) FILTER (WHERE l.quantity - l.reserve > 0)::VARCHAR,
-            sum((l.quantity - l.reserve) * l.purchased_price)
-                FILTER (WHERE l.quantity - l.reserve > 0 AND l.purchased_price > 0)::VARCHAR
-        FROM stock_snapshots s LEFT JOIN stock_levels l ON l.day = s.day
-        WHERE s.day BETWEEN $first AND $last
-        GROUP BY s.day ORDER BY s.day""",
+        """SELECT day, units_available::VARCHAR, value_at_cost::VARCHAR FROM stock_days
+        WHERE day BETWEEN $first AND $last ORDER BY day""",
         {"first": first, "last": last},
     ).fetchall()
     return [StockDay(day, number(units), money(cost)) for day, units, cost in rows]

@@ -17,6 +17,7 @@ from ksales.adapters.duckdb import customers, inventory, pace, queries
 from ksales.adapters.duckdb.derived import sync_derived
 from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
+from ksales.adapters.duckdb.stock_days import refresh_stock_day
 from ksales.adapters.duckdb.tables import CATEGORY, EXPENSE_TYPE, PRODUCT, STATUS, Fields
 from ksales.adapters.duckdb.transaction import transaction
 from ksales.adapters.duckdb.weekly import customer_revenue
@@ -115,11 +116,16 @@ class DuckDbSalesStore:
             self._write("saving meta", lambda c: set_meta(c, values))
 
     def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
-        self._write(
-            f"saving the stock snapshot of {snapshot.day}", lambda c: write_stock_snapshot(c, snapshot)
-        )
+        def save(cursor: Cursor) -> None:
+            write_stock_snapshot(cursor, snapshot)
+            refresh_stock_day(cursor, snapshot.day)  # the day's totals, in the same transaction
+
+        self._write(f"saving the stock snapshot of {snapshot.day}", save)
 
     # --- reads --------------------------------------------------------------------------------
+    def data_version(self) -> int:
+        return self._generation
+
     def get_meta(self, key: str) -> str | None:
         row = self._read(
             "reading meta", lambda c: c.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
