@@ -74,8 +74,9 @@ class SalesStore(Protocol):
 
     # --- reads --------------------------------------------------------------------------------
     def data_version(self) -> int:
-        """A number that changes with every write: an answer computed from the store stays true while it
-        does not change (read-side memos are keyed by it)."""
+        """A number that changes with every write that changes what the reads answer (orders, dictionaries,
+        snapshots, goals; not meta alone, nor an apply that changed nothing): an answer computed from the
+        store stays true while it does not change (read-side memos are keyed by it)."""
         ...
 
     def get_meta(self, key: str) -> str | None: ...

@@ -64,6 +64,8 @@ class DuckDbSalesStore:
         #: Bumped by every write; read-side memos are valid for one generation.
         self._generation = 0
         self._sources_cache: tuple[int, tuple[Source, ...] | None] = (-1, None)
+        #: Bumped after every committed write that changes the shop's data (not by meta alone).
+        self._data_version = 0
         try:
             self._connection = duckdb.connect(self.path)
         except duckdb.Error as error:
@@ -106,10 +108,19 @@ class DuckDbSalesStore:
 
     # --- writes -------------------------------------------------------------------------------
     def apply(self, changes: OrderChanges) -> ApplyResult:
-        return self._write("applying order changes", lambda c: write_changes(c, changes, self.rules))
+        result = self._write("applying order changes", lambda c: write_changes(c, changes, self.rules))
+        if result.inserted or result.updated or result.removed:
+            self._changed()
+        return result
+
+    def _changed(self) -> None:
+        """After a committed write that changes what the reads answer (`data_version`)."""
+        with self._lock:
+            self._data_version += 1
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
         self._write("saving dictionaries", lambda c: write_dictionaries(c, dictionaries))
+        self._changed()
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         if values:
@@ -121,10 +132,11 @@ class DuckDbSalesStore:
             refresh_stock_day(cursor, snapshot.day)  # the day's totals, in the same transaction
 
         self._write(f"saving the stock snapshot of {snapshot.day}", save)
+        self._changed()
 
     # --- reads --------------------------------------------------------------------------------
     def data_version(self) -> int:
-        return self._generation
+        return self._data_version
 
     def get_meta(self, key: str) -> str | None:
         row = self._read(
@@ -346,9 +358,12 @@ class DuckDbSalesStore:
 
     def set_goal(self, goal: MonthlyGoal) -> None:
         self._write("saving a goal", lambda c: pace.set_goal(c, goal))
+        self._changed()
 
     def delete_goal(self, month: date, sales_type: SalesType) -> bool:
-        return self._write("deleting a goal", lambda c: pace.delete_goal(c, month, sales_type))
+        deleted = self._write("deleting a goal", lambda c: pace.delete_goal(c, month, sales_type))
+        self._changed()
+        return deleted
 
     def close(self) -> None:
         """Close every cursor and the connection (idempotent)."""

@@ -77,13 +77,12 @@ class InMemorySalesStore:
         self._products: dict[int, Product] = {}
         self._goals: dict[tuple[date, str], MonthlyGoal] = {}
         self._lock = threading.RLock()
-        #: Bumped by every write (`data_version`).
+        #: Bumped by every write that changes the shop's data, not by meta alone (`data_version`).
         self._version = 0
 
     # --- writes -------------------------------------------------------------------------------
     def apply(self, changes: OrderChanges) -> ApplyResult:
         with self._lock:
-            self._version += 1
             inserted = updated = unchanged = removed = 0
             for order in changes.upserts:
                 old = self.orders.get(order.id)
@@ -98,6 +97,8 @@ class InMemorySalesStore:
                 if self.orders.pop(order_id, None) is not None:
                     removed += 1
             self.meta.update(changes.meta)
+            if inserted or updated or removed:
+                self._version += 1
             return ApplyResult(inserted, updated, unchanged, removed)
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
@@ -111,7 +112,6 @@ class InMemorySalesStore:
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         with self._lock:
-            self._version += 1
             self.meta.update(values)
 
     def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
