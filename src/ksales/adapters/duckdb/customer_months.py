@@ -4,8 +4,7 @@ Kept in step with the orders by `customer_table.refresh_customers` (the same buy
 so the cohort activity of SPEC §5 is a count over these rows instead of grouping three years of orders by
 buyer and month (SPEC §8: ≤ 50 ms at 1 M orders, 36 cohorts included).
 
-A buyer has one row per (month, sales type, source) with orders in it, with their first and last day (the
-segments of a past day read a buyer's history up to it from here). Counting buyers per month must not
+A buyer has one row per (month, sales type, source) with orders in it. Counting buyers per month must not
 count a buyer twice, so three flags mark the first row of the buyer's month overall, within its sales type,
 and within its source: counting the flagged rows under a filter counts each active buyer once.
 """
@@ -24,8 +23,6 @@ CREATE = """CREATE TABLE IF NOT EXISTS customer_months (
     source_id BIGINT NOT NULL,
     orders INTEGER NOT NULL,
     revenue DECIMAL(18, 2) NOT NULL,
-    min_day DATE NOT NULL,
-    max_day DATE NOT NULL,
     first_in_month BOOLEAN NOT NULL,
     first_in_type BOOLEAN NOT NULL,
     first_in_source BOOLEAN NOT NULL
@@ -33,15 +30,14 @@ CREATE = """CREATE TABLE IF NOT EXISTS customer_months (
 
 #: Every row from the orders; `{only}` narrows the buyers. `first_day` is the buyer's first counted day (all
 #: history, as for *new*: its month is the cohort), which each of the buyer's orders carries.
-ROLLUP = """SELECT buyer_id, month, first_day, b2b, source_id, orders, revenue, min_day, max_day,
+ROLLUP = """SELECT buyer_id, month, first_day, b2b, source_id, orders, revenue,
         row_number() OVER (PARTITION BY buyer_id, month ORDER BY b2b, source_id) = 1,
         row_number() OVER (PARTITION BY buyer_id, month, b2b ORDER BY source_id) = 1,
         row_number() OVER (PARTITION BY buyer_id, month, source_id ORDER BY b2b) = 1
     FROM (
         SELECT buyer_id, date_trunc('month', business_day)::DATE AS month,
             buyer_first_day AS first_day, b2b, source_id,
-            count(*)::INTEGER AS orders, sum(grand_total) AS revenue,
-            min(business_day) AS min_day, max(business_day) AS max_day
+            count(*)::INTEGER AS orders, sum(grand_total) AS revenue
         FROM orders
         WHERE NOT canceled AND NOT excluded AND buyer_id IS NOT NULL {only}
         GROUP BY ALL

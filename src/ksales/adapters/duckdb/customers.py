@@ -46,7 +46,9 @@ def cohort_facts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> CohortFacts
     else:
         # The `customer_months` rollup holds whole months; the end's month, when the scope stops before
         # its last day, is grouped from its orders (a month of them at most).
-        cut = _whole_months_end(scope.end)
+        cut = scope.end + timedelta(days=1)
+        if cut.day != 1:
+            cut = scope.end.replace(day=1)
         rows = _activity_of_months(cursor, scope, cut)
         if cut <= scope.end:
             rows += _activity_of_orders(cursor, evolve(scope, start=max(cut, scope.start)), scope.start)
@@ -59,12 +61,6 @@ def cohort_facts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> CohortFacts
         CohortCell(_month_of(c), k, active, money(revenue)) for c, k, active, revenue in sorted(rows)
     )
     return CohortFacts(tuple((month, size) for month, size in sorted(sizes)), cells)
-
-
-def _whole_months_end(day: date) -> date:
-    """The first day after the whole months up to `day`: the next month's first if `day` ends its month."""
-    following = day + timedelta(days=1)
-    return following if following.day == 1 else day.replace(day=1)
 
 
 def _once(scope: Scope) -> str:
@@ -171,25 +167,19 @@ def _classified(
     only the orders of buyers who also bought after `as_of` are grouped again, up to `as_of`. `only` (a
     condition on `buyer_id`) narrows the buyers classified.
     """
-    cut = _whole_months_end(as_of)
-    params.update({key: as_of, f"{key}_cut": cut})
-    params.update(lost=LOST_DAYS, active=ACTIVE_DAYS, floor=AT_RISK_FLOOR_DAYS)
+    params.update({key: as_of}, lost=LOST_DAYS, active=ACTIVE_DAYS, floor=AT_RISK_FLOOR_DAYS)
     orders, first, last, revenue = _ROLLUP_COLUMNS[sales_type]
-    later = f"buyer_id IN (SELECT buyer_id FROM rollup WHERE first_day <= ${key} AND last_day > ${key})"
     return f"""WITH rollup AS (
             SELECT buyer_id, {orders} AS f, {first} AS first_day, {last} AS last_day, {revenue} AS revenue
             FROM customers WHERE {orders} > 0{only}
         ), buyers AS (
             SELECT buyer_id, f, first_day, last_day, revenue FROM rollup WHERE last_day <= ${key}
             UNION ALL
-            SELECT buyer_id, sum(f), min(first_day), max(last_day), sum(revenue) FROM (
-                -- their whole months from `customer_months`, the days of a cut last month from the orders
-                SELECT buyer_id, orders AS f, min_day AS first_day, max_day AS last_day, revenue
-                FROM customer_months WHERE month < ${key}_cut{_KIND[sales_type]} AND {later}
-                UNION ALL
-                SELECT buyer_id, 1, business_day, business_day, grand_total FROM orders
-                WHERE {_COUNTED} AND business_day BETWEEN ${key}_cut AND ${key}{_KIND[sales_type]} AND {later}
-            ) GROUP BY buyer_id
+            SELECT buyer_id, count(*), min(business_day), max(business_day), sum(grand_total)
+            FROM orders
+            WHERE {_COUNTED} AND business_day <= ${key}{_KIND[sales_type]}
+              AND buyer_id IN (SELECT buyer_id FROM rollup WHERE first_day <= ${key} AND last_day > ${key})
+            GROUP BY buyer_id
         )
         SELECT *, CASE
             WHEN r > $lost THEN {_code(Segment.LOST)}
