@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ksales.adapters.duckdb import DuckDbSalesStore, schema
 from ksales.adapters.duckdb.customer_months import ROLLUP
 from ksales.adapters.memory import InMemorySalesStore
+from ksales.domain.customers import Segment
 from ksales.domain.filters import Scope
 from ksales.domain.rules import Rules, SalesType
 from ksales.ports.store import OrderChanges
@@ -93,6 +94,13 @@ def test_a_cut_month_counts_only_its_days_up_to_the_end() -> None:
                 for source_id in (None, 1, 2):
                     scope = Scope(date(year, 3, 1), end, sales_type, source_id)
                     assert real.cohort_facts(scope) == fake.cohort_facts(scope), scope
+            for sales_type in SalesType:  # segments of a past day: whole months and a cut one
+                assert real.segment_totals(end, sales_type) == fake.segment_totals(end, sales_type)
+                for segment in (None, Segment.PROMISING):
+                    facts = (end, sales_type, segment, 50)
+                    assert real.customer_facts(*facts) == fake.customer_facts(*facts), facts
+                entering = (Segment.PROMISING, end - timedelta(days=20), end + timedelta(days=40), sales_type)
+                assert real.customers_entering(*entering) == fake.customers_entering(*entering), entering
         march = real.cohort_facts(Scope(date(year, 3, 1), date(year, 3, 31), SalesType.ALL))
         assert [(c.k, c.active, c.revenue) for c in march.cells] == [(0, 1, 148)]
         cut = real.cohort_facts(Scope(date(year, 3, 1), date(year, 3, 10), SalesType.ALL))
