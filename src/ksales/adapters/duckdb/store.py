@@ -256,10 +256,10 @@ class DuckDbSalesStore:
         return self._read("listing stock snapshots", queries.stock_snapshot_days)
 
     def stock_snapshot(self, day: date) -> StockSnapshot | None:
-        return self._read(f"reading the stock snapshot of {day}", lambda c: queries.stock_snapshot(c, day))
+        return self._read(f"reading the stock snapshot of {day}", lambda c: inventory.stock_snapshot(c, day))
 
     def latest_stock_snapshot(self) -> StockSnapshot | None:
-        return self._read("reading the latest stock snapshot", lambda c: queries.stock_snapshot(c, None))
+        return self._read("reading the latest stock snapshot", lambda c: inventory.stock_snapshot(c, None))
 
     def _dictionary(self, table: str, fields: Fields[E]) -> list[E]:
         rows = self._read(
