@@ -99,8 +99,10 @@ def test_a_cut_month_counts_only_its_days_up_to_the_end() -> None:
                 for segment in (None, Segment.PROMISING):
                     facts = (end, sales_type, segment, 50)
                     assert real.customer_facts(*facts) == fake.customer_facts(*facts), facts
-                entering = (Segment.PROMISING, end - timedelta(days=20), end + timedelta(days=40), sales_type)
-                assert real.customers_entering(*entering) == fake.customers_entering(*entering), entering
+                for segment in (Segment.PROMISING, Segment.AT_RISK):
+                    for later in (40, 100, 400):
+                        moved = (segment, end - timedelta(days=20), end + timedelta(days=later), sales_type)
+                        assert real.customers_entering(*moved) == fake.customers_entering(*moved), moved
         march = real.cohort_facts(Scope(date(year, 3, 1), date(year, 3, 31), SalesType.ALL))
         assert [(c.k, c.active, c.revenue) for c in march.cells] == [(0, 1, 148)]
         cut = real.cohort_facts(Scope(date(year, 3, 1), date(year, 3, 10), SalesType.ALL))

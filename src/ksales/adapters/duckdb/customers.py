@@ -243,11 +243,20 @@ def customers_entering(
     cursor: duckdb.DuckDBPyConnection, segment: Segment, before: date, as_of: date, sales_type: SalesType
 ) -> int:
     params: Params = {"segment": _code(segment)}
+    candidates = ""
+    if segment is Segment.AT_RISK:
+        # At risk needs F ≥ 2 and 30 < R ≤ 365: only such buyers (and those who bought after `as_of`, whose
+        # history up to it is grouped again) are classified.
+        orders, _, last, _ = _ROLLUP_COLUMNS[sales_type]
+        params["risk_from"] = as_of - timedelta(days=LOST_DAYS)
+        params["risk_to"] = as_of - timedelta(days=AT_RISK_FLOOR_DAYS + 1)
+        candidates = f" AND ({last} > $as_of OR ({orders} >= 2 AND {last} BETWEEN $risk_from AND $risk_to))"
     # Only the buyers in the segment now are classified again as of `before`.
     members = " AND buyer_id IN (SELECT buyer_id FROM now)"
     row = cursor.execute(
         f"""WITH now AS (
-            SELECT buyer_id FROM ({_classified(as_of, sales_type, params)}) WHERE segment = $segment
+            SELECT buyer_id FROM ({_classified(as_of, sales_type, params, only=candidates)})
+            WHERE segment = $segment
         )
         SELECT count(*) FROM now
         LEFT JOIN ({_classified(before, sales_type, params, "before", members)}) earlier USING (buyer_id)
