@@ -6,20 +6,23 @@ down like bench/sync.py) and a DuckDB store in a temporary directory.
     .venv/bin/python bench/stocks.py [--offers 5000] [--limit 60] [--window 3]
 
 `--queries` instead times the inventory reads (InventoryService on DuckDB) over `--offers` offers × `--days`
-daily snapshots and `--orders` one-line orders spread over the same days:
+daily snapshots and `--orders` one-line orders spread over the same days, each read twice: right after a write
+(a sync's new order: the service's memo is stale, so the answer is computed) and repeated (memoised):
 
-    .venv/bin/python bench/stocks.py --queries [--offers 5000] [--days 365] [--orders 200000]
+    .venv/bin/python bench/stocks.py --queries [--offers 5000] [--days 365] [--orders 200000] \\
+        [--path FILE --keep]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import math
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,6 +38,8 @@ from ksales.domain.rules import Rules  # noqa: E402
 from ksales.services.stocks import StockSnapshots  # noqa: E402
 
 KYIV = ZoneInfo("Europe/Kyiv")
+#: The last snapshot day of `--queries`.
+LAST_DAY = date(2026, 12, 1)
 
 
 async def snapshot(fake: FakeKeyCrm, store: DuckDbSalesStore, limit: int, window: float) -> tuple[int, int]:
@@ -47,74 +52,98 @@ async def snapshot(fake: FakeKeyCrm, store: DuckDbSalesStore, limit: int, window
     return report.requests, report.offers
 
 
-def inventory_queries(offers: int, days: int, orders: int) -> None:
-    """Fill a DuckDB store with the snapshots and orders, then time each inventory read (median of 15)."""
+def fill(path: Path, offers: int, days: int, orders: int) -> None:
+    """A DuckDB store with the orders (one line each, 20,000 per apply) and a snapshot per day."""
     import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from ksales.domain.model import Order, OrderLine
+    from ksales.domain.stock import OfferStock, StockSnapshot
+    from ksales.ports.store import OrderChanges
+
+    rng = random.Random(7)
+    first = LAST_DAY - timedelta(days=days - 1)
+    store = DuckDbSalesStore(path, Rules(timezone=KYIV))
+    started = time.perf_counter()
+    batch = []
+    for n in range(orders):
+        day = first + timedelta(days=rng.randrange(days))
+        placed = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+        offer = rng.randrange(1, offers + 1)
+        line = OrderLine("Line", Decimal(rng.randint(1, 3)), Decimal(100), offer, offer_id=offer)
+        batch.append(Order(n + 1, 1, Decimal(100), placed, placed, placed, 5, 5, None, None, (line,)))
+        if len(batch) == 20_000:
+            store.apply(OrderChanges(upserts=tuple(batch)))
+            batch = []
+    if batch:
+        store.apply(OrderChanges(upserts=tuple(batch)))
+    level = {o: rng.randint(0, 400) for o in range(1, offers + 1)}
+    for d in range(days):
+        day = first + timedelta(days=d)
+        level = {o: max(q + rng.randint(-3, 2), 0) for o, q in level.items()}
+        rows = tuple(
+            OfferStock(o, Decimal(q), Decimal(0), Decimal(200), Decimal(120) if o % 10 else None, f"S{o}", o)
+            for o, q in level.items()
+        )
+        taken = datetime(day.year, day.month, day.day, 0, 30, tzinfo=UTC)
+        store.save_stock_snapshot(StockSnapshot(day, taken, rows))
+    store.close()
+    seconds = time.perf_counter() - started
+    print(f"filled {orders} orders and {days} × {offers} snapshot rows in {seconds:.1f} s")
+
+
+def inventory_queries(path: Path) -> None:
+    """Time each inventory read (median of 15): after a write (the store keeps its orders), and repeated."""
     import statistics
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
 
     from ksales.domain.inventory import Health
     from ksales.domain.model import Order, OrderLine
     from ksales.domain.periods import Period, PeriodKind
-    from ksales.domain.stock import OfferStock, StockSnapshot
     from ksales.ports.store import OrderChanges
     from ksales.services.inventory import InventoryService
 
-    rng = random.Random(7)
-    last = date(2026, 12, 1)
-    first = last - timedelta(days=days - 1)
-    with tempfile.TemporaryDirectory() as folder:
-        store = DuckDbSalesStore(Path(folder) / "analytics.duckdb", Rules(timezone=KYIV))
-        started = time.perf_counter()
-        batch = []
-        for n in range(orders):
-            day = first + timedelta(days=rng.randrange(days))
-            placed = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
-            offer = rng.randrange(1, offers + 1)
-            line = OrderLine("Line", Decimal(rng.randint(1, 3)), Decimal(100), offer, offer_id=offer)
-            batch.append(Order(n + 1, 1, Decimal(100), placed, placed, placed, 5, 5, None, None, (line,)))
-            if len(batch) == 20_000:
-                store.apply(OrderChanges(upserts=tuple(batch)))
-                batch = []
-        if batch:
-            store.apply(OrderChanges(upserts=tuple(batch)))
-        level = {o: rng.randint(0, 400) for o in range(1, offers + 1)}
-        for d in range(days):
-            day = first + timedelta(days=d)
-            level = {o: max(q + rng.randint(-3, 2), 0) for o, q in level.items()}
-            rows = tuple(
-                OfferStock(
-                    o, Decimal(q), Decimal(0), Decimal(200), Decimal(120) if o % 10 else None, f"S{o}", o
-                )
-                for o, q in level.items()
-            )
-            taken = datetime(day.year, day.month, day.day, 0, 30, tzinfo=UTC)
-            store.save_stock_snapshot(StockSnapshot(day, taken, rows))
-        print(
-            f"filled {orders} orders and {days} × {offers} snapshot rows"
-            f" in {time.perf_counter() - started:.1f} s"
-        )
-        service = InventoryService(store, 14)
-        year = Period(last - timedelta(days=365), last, PeriodKind.CUSTOM)
-        reads = {
-            "summary (latest snapshot, buckets)": service.summary,
-            "items health=low limit=50": lambda: service.items(Health.LOW, 50),
-            "items (all) limit=500": lambda: service.items(None, 500),
-            "trend over 366 days": lambda: service.trend(year),
-            "restock news (two snapshots assessed)": service.restock_news,
-            "store.offer_units (90 days)": lambda: store.offer_units(last - timedelta(days=89), last),
-            "store.stock_trend (366 days)": lambda: store.stock_trend(year.start, year.end),
-        }
-        for name, read in reads.items():
+    store = DuckDbSalesStore(path, Rules(timezone=KYIV))
+    service = InventoryService(store, 14)
+    placed = datetime(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day, 9, tzinfo=UTC)
+
+    # Each write gives its order a new total, so that it changes the store (also rerun with --keep).
+    totals = itertools.count(100 + time.time_ns() % 1_000_000)
+
+    def sale(run: int) -> Order:
+        line = OrderLine("Line", Decimal(1), Decimal(100), 1, offer_id=1 + run)
+        total = Decimal(next(totals))
+        return Order(10_000_000 + run, 1, total, placed, placed, placed, 5, 5, None, None, (line,))
+
+    year = Period(LAST_DAY - timedelta(days=365), LAST_DAY, PeriodKind.CUSTOM)
+    reads = {
+        "summary (latest snapshot, buckets)": service.summary,
+        "items health=low limit=50": lambda: service.items(Health.LOW, 50),
+        "items (all) limit=500": lambda: service.items(None, 500),
+        "trend over 366 days": lambda: service.trend(year),
+        "restock news (two snapshots)": service.restock_news,
+        "store.offer_units (90 days)": lambda: store.offer_units(LAST_DAY - timedelta(days=89), LAST_DAY),
+        "store.stock_trend (366 days)": lambda: store.stock_trend(year.start, year.end),
+    }
+    print(f"{'read':40s} {'after a write':>22s} {'repeated':>22s}  (median, min ms)")
+    for name, read in reads.items():
+        read()
+        cold, warm = [], []
+        for run in range(15):
+            store.apply(OrderChanges(upserts=(sale(run),)))  # a sync's new order: the memos are stale
+            began = time.perf_counter()
             read()
-            times = []
-            for _ in range(15):
-                began = time.perf_counter()
-                read()
-                times.append((time.perf_counter() - began) * 1000)
-            print(f"{name}: median {statistics.median(times):.1f} ms (min {min(times):.1f})")
-        store.close()
+            cold.append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            read()
+            warm.append((time.perf_counter() - began) * 1000)
+        print(
+            f"{name:40s} {statistics.median(cold):12.1f} ({min(cold):6.1f})"
+            f" {statistics.median(warm):12.1f} ({min(warm):6.1f})"
+        )
+    store.close()
 
 
 def main() -> None:
@@ -125,9 +154,16 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--orders", type=int, default=200_000)
+    parser.add_argument("--path", type=Path, help="the store for --queries (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="reuse the store at --path if it exists")
     args = parser.parse_args()
     if args.queries:
-        inventory_queries(args.offers, args.days, args.orders)
+        with tempfile.TemporaryDirectory() as folder:
+            path = args.path or Path(folder) / "analytics.duckdb"
+            if not (args.keep and path.exists()):
+                path.unlink(missing_ok=True)
+                fill(path, args.offers, args.days, args.orders)
+            inventory_queries(path)
         return
     fake = FakeKeyCrm(rate_limit=args.limit, window=args.window)
     with serving(fake), tempfile.TemporaryDirectory() as folder:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import duckdb
 
+from ksales.adapters.duckdb.customer_months import refresh_customer_months
+
 CREATE = """CREATE TABLE customers (
     buyer_id BIGINT PRIMARY KEY,
     first_day DATE NOT NULL,
@@ -51,10 +53,12 @@ BACKFILL = f"INSERT INTO customers {_ROLLUP.replace('{only}', '')}"
 
 
 def refresh_customers(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None) -> None:
-    """Rebuild the rows of these buyers (None: of every buyer) from their orders' current state.
+    """Rebuild the rows of these buyers (None: of every buyer) from their orders' current state, and
+    their rows of the `customer_months` rollup.
 
     Needs the orders' `buyer_first_day` to be current: it runs after `refresh_first_days`.
     """
+    refresh_customer_months(cursor, buyer_ids)
     if buyer_ids is None:
         cursor.execute("DELETE FROM customers")
         cursor.execute(BACKFILL)

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 
 import duckdb
 
+from ksales.adapters.duckdb import customer_months as _customer_months
 from ksales.adapters.duckdb import customer_table as _customer_table
 from ksales.adapters.duckdb import rollups as _rollups
+from ksales.adapters.duckdb import stock_days as _stock_days
 from ksales.adapters.duckdb.transaction import transaction
 
 #: Money is exact to the cent and quantities to a thousandth (KeyCRM allows fractional units).
@@ -151,8 +153,25 @@ _V_PACE = (
 # for the orders already stored.
 _V_ROLLUPS = (*_rollups.create_statements(), *_rollups.rebuild_statements())
 
+# Customer months: counted orders and revenue per buyer, month, sales type and source (the cohorts' activity),
+# maintained on write by `customer_months.refresh_customer_months`; filled from the orders here.
+_V_CUSTOMER_MONTHS = (_customer_months.CREATE, *_customer_months.BACKFILL)
+
+# Stock days: each snapshot day's available units and value at cost (the stock trend), written with the
+# snapshot by `stock_days.refresh_stock_day`; built here from the snapshots already stored.
+_V_STOCK_DAYS = (_stock_days.CREATE, *_stock_days.BACKFILL)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V_CUSTOMERS, _V_PACE, _V_ROLLUPS)
+MIGRATIONS: Sequence[Sequence[str]] = (
+    _V1,
+    _V2,
+    _V3,
+    _V_CUSTOMERS,
+    _V_PACE,
+    _V_CUSTOMER_MONTHS,
+    _V_STOCK_DAYS,
+    _V_ROLLUPS,
+)
 
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -17,6 +17,7 @@ from ksales.adapters.duckdb import customers, inventory, pace, queries
 from ksales.adapters.duckdb.derived import sync_derived
 from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
+from ksales.adapters.duckdb.stock_days import refresh_stock_day
 from ksales.adapters.duckdb.tables import CATEGORY, EXPENSE_TYPE, PRODUCT, STATUS, Fields
 from ksales.adapters.duckdb.transaction import transaction
 from ksales.adapters.duckdb.weekly import customer_revenue
@@ -66,6 +67,8 @@ class DuckDbSalesStore:
         #: Bumped by every write; read-side memos are valid for one generation.
         self._generation = 0
         self._sources_cache: tuple[int, tuple[Source, ...] | None] = (-1, None)
+        #: Bumped after every committed write that changes the shop's data (not by meta alone).
+        self._data_version = 0
         try:
             self._connection = duckdb.connect(self.path)
         except duckdb.Error as error:
@@ -108,7 +111,15 @@ class DuckDbSalesStore:
 
     # --- writes -------------------------------------------------------------------------------
     def apply(self, changes: OrderChanges) -> ApplyResult:
-        return self._write("applying order changes", lambda c: write_changes(c, changes, self.rules))
+        result = self._write("applying order changes", lambda c: write_changes(c, changes, self.rules))
+        if result.inserted or result.updated or result.removed:
+            self._changed()
+        return result
+
+    def _changed(self) -> None:
+        """After a committed write that changes what the reads answer (`data_version`)."""
+        with self._lock:
+            self._data_version += 1
 
     def rebuild_rollups(self) -> None:
         """Recompute the rollups from the raw rows (`ksales rebuild-rollups`, for a store that lost them)."""
@@ -118,17 +129,24 @@ class DuckDbSalesStore:
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
         self._write("saving dictionaries", lambda c: write_dictionaries(c, dictionaries))
+        self._changed()
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         if values:
             self._write("saving meta", lambda c: set_meta(c, values))
 
     def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
-        self._write(
-            f"saving the stock snapshot of {snapshot.day}", lambda c: write_stock_snapshot(c, snapshot)
-        )
+        def save(cursor: Cursor) -> None:
+            write_stock_snapshot(cursor, snapshot)
+            refresh_stock_day(cursor, snapshot.day)  # the day's totals, in the same transaction
+
+        self._write(f"saving the stock snapshot of {snapshot.day}", save)
+        self._changed()
 
     # --- reads --------------------------------------------------------------------------------
+    def data_version(self) -> int:
+        return self._data_version
+
     def get_meta(self, key: str) -> str | None:
         row = self._read(
             "reading meta", lambda c: c.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -247,10 +265,10 @@ class DuckDbSalesStore:
         return self._read("listing stock snapshots", queries.stock_snapshot_days)
 
     def stock_snapshot(self, day: date) -> StockSnapshot | None:
-        return self._read(f"reading the stock snapshot of {day}", lambda c: queries.stock_snapshot(c, day))
+        return self._read(f"reading the stock snapshot of {day}", lambda c: inventory.stock_snapshot(c, day))
 
     def latest_stock_snapshot(self) -> StockSnapshot | None:
-        return self._read("reading the latest stock snapshot", lambda c: queries.stock_snapshot(c, None))
+        return self._read("reading the latest stock snapshot", lambda c: inventory.stock_snapshot(c, None))
 
     def _dictionary(self, table: str, fields: Fields[E]) -> list[E]:
         rows = self._read(
@@ -364,9 +382,12 @@ class DuckDbSalesStore:
 
     def set_goal(self, goal: MonthlyGoal) -> None:
         self._write("saving a goal", lambda c: pace.set_goal(c, goal))
+        self._changed()
 
     def delete_goal(self, month: date, sales_type: SalesType) -> bool:
-        return self._write("deleting a goal", lambda c: pace.delete_goal(c, month, sales_type))
+        deleted = self._write("deleting a goal", lambda c: pace.delete_goal(c, month, sales_type))
+        self._changed()
+        return deleted
 
     def close(self) -> None:
         """Close every cursor and the connection (idempotent)."""

@@ -77,6 +77,8 @@ class InMemorySalesStore:
         self._products: dict[int, Product] = {}
         self._goals: dict[tuple[date, str], MonthlyGoal] = {}
         self._lock = threading.RLock()
+        #: Bumped by every write that changes the shop's data, not by meta alone (`data_version`).
+        self._version = 0
 
     # --- writes -------------------------------------------------------------------------------
     def apply(self, changes: OrderChanges) -> ApplyResult:
@@ -95,10 +97,13 @@ class InMemorySalesStore:
                 if self.orders.pop(order_id, None) is not None:
                     removed += 1
             self.meta.update(changes.meta)
+            if inserted or updated or removed:
+                self._version += 1
             return ApplyResult(inserted, updated, unchanged, removed)
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
         with self._lock:
+            self._version += 1
             self._sources.update({s.id: s for s in dictionaries.sources})
             self._statuses.update({s.id: s for s in dictionaries.statuses})
             self._expense_types.update({t.id: t for t in dictionaries.expense_types})
@@ -111,9 +116,13 @@ class InMemorySalesStore:
 
     def save_stock_snapshot(self, snapshot: StockSnapshot) -> None:
         with self._lock:
+            self._version += 1
             self.snapshots[snapshot.day] = snapshot
 
     # --- reads --------------------------------------------------------------------------------
+    def data_version(self) -> int:
+        return self._version
+
     def get_meta(self, key: str) -> str | None:
         return self.meta.get(key)
 
@@ -388,10 +397,12 @@ class InMemorySalesStore:
 
     def set_goal(self, goal: MonthlyGoal) -> None:
         with self._lock:
+            self._version += 1
             self._goals[(goal.month, goal.sales_type.value)] = goal
 
     def delete_goal(self, month: date, sales_type: SalesType) -> bool:
         with self._lock:
+            self._version += 1
             return self._goals.pop((month, sales_type.value), None) is not None
 
     # --- inventory ----------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+"""One side of bench/ab.py: opens the store with the `ksales` on its path and times a read per request.
+
+    python bench/ab_worker.py customers|stocks STORE.duckdb TREE
+
+Prints the read names (tab-separated), then for each line read from stdin (a read's index) the milliseconds
+that one call took.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ksales.adapters.duckdb import DuckDbSalesStore
+from ksales.domain.rules import Rules
+
+
+def customer_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
+    from customers import reports, views
+
+    from ksales.adapters.memory import FixedClock
+    from ksales.domain.milestones import MilestoneConfig
+    from ksales.services.analytics import AnalyticsService
+
+    rules = Rules()
+    store = DuckDbSalesStore(path, rules)
+    clock = FixedClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
+    service = AnalyticsService(store, rules, MilestoneConfig(), clock)
+    reads: dict[str, Callable[[], object]] = {}
+    for report, call in reports(service).items():
+        for view, request in views(store).items():
+            reads[f"{report}, {view}"] = lambda call=call, request=request: call(request)  # type: ignore[misc]
+    return reads, lambda: None
+
+
+def stock_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
+    from stocks import KYIV, LAST_DAY
+
+    from ksales.domain.inventory import Health
+    from ksales.domain.model import Order, OrderLine
+    from ksales.domain.periods import Period, PeriodKind
+    from ksales.ports.store import OrderChanges
+    from ksales.services.inventory import InventoryService
+
+    store = DuckDbSalesStore(path, Rules(timezone=KYIV))
+    service = InventoryService(store, 14)
+    year = Period(LAST_DAY - timedelta(days=365), LAST_DAY, PeriodKind.CUSTOM)
+    placed = datetime(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day, 9, tzinfo=UTC)
+    totals = itertools.count(100 + time.time_ns() % 1_000_000)
+
+    def write() -> None:
+        """A sync's changed order (a sale on the last day): memoised answers are stale after it."""
+        line = OrderLine("Line", Decimal(1), Decimal(100), 1, offer_id=1)
+        order = Order(10_000_000, 1, Decimal(next(totals)), placed, placed, placed, 5, 5, None, None, (line,))
+        store.apply(OrderChanges(upserts=(order,)))
+
+    reads: dict[str, Callable[[], object]] = {
+        "summary": service.summary,
+        "items health=low limit=50": lambda: service.items(Health.LOW, 50),
+        "items (all) limit=500": lambda: service.items(None, 500),
+        "trend over 366 days": lambda: service.trend(year),
+        "restock news": service.restock_news,
+    }
+    return reads, write
+
+
+def main() -> None:
+    kind, path = sys.argv[1], Path(sys.argv[2])
+    reads, write = (customer_reads if kind == "customers" else stock_reads)(path)
+    calls = list(reads.values())
+    print("\t".join(reads), flush=True)
+    for line in sys.stdin:
+        call = calls[int(line)]
+        write()
+        began = time.perf_counter()
+        call()
+        print(f"{(time.perf_counter() - began) * 1000:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
