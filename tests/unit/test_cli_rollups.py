@@ -45,3 +45,26 @@ def test_rebuild_rollups_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["rebuild-rollups", "--help"])
     assert done.value.code == 0
     assert "usage: ksales rebuild-rollups" in capsys.readouterr().out
+
+
+def test_doctor_names_lost_rollups_until_they_are_rebuilt(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["demo", "--orders", "1500", "--seed", "3"]) == 0
+    assert cli.main(["sync", "--reconcile"]) == 0
+    capsys.readouterr()
+    assert cli.main(["doctor", "--json"]) == 0, capsys.readouterr().out
+    assert json.loads(capsys.readouterr().out)["stale_rollups"] == []
+
+    with duckdb.connect(str(data_dir / "analytics.duckdb")) as raw:
+        raw.execute("DELETE FROM line_months WHERE month = (SELECT max(month) FROM line_months)")
+    assert cli.main(["doctor", "--json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert found["attention"] == ["stale_rollups"] and found["stale_rollups"] == ["line_months"]
+    assert cli.main(["doctor"]) == 1
+    assert "rollups disagree with its orders (line_months)" in capsys.readouterr().out
+
+    assert cli.main(["rebuild-rollups"]) == 0
+    capsys.readouterr()
+    assert cli.main(["doctor", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stale_rollups"] == []

@@ -21,3 +21,5 @@ class DataQualityCounts:
     unknown_products: tuple[int, ...] = ()
     unknown_sources: tuple[int, ...] = ()
     unknown_statuses: tuple[int, ...] = ()
+    #: Derived tables (the DuckDB store's rollups) that disagree with the rows they are computed from.
+    stale_rollups: tuple[str, ...] = ()

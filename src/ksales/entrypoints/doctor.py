@@ -24,6 +24,10 @@ FINDINGS = {
     doctor.FOREIGN_CURRENCY: N_("sources in another currency (their totals are summed as they are): {ids}"),
     doctor.MISSING_SNAPSHOTS: N_("days without a stock snapshot: {days}"),
     doctor.SYNC_FAILED: N_("the last sync failed: {error}"),
+    doctor.STALE_ROLLUPS: N_(
+        "the store's rollups disagree with its orders ({tables}), so reports would be wrong: "
+        "run `ksales rebuild-rollups`"
+    ),
 }
 
 
@@ -41,6 +45,7 @@ def lines(t: Translator, report: dict[str, Any]) -> list[str]:
         "ids": "",
         "days": _short(report["missing_snapshot_days"]),
         "error": (report["last_syncs"] or [{}])[0].get("error"),
+        "tables": ", ".join(report.get("stale_rollups", [])),
     }
     ids = {
         doctor.UNKNOWN_PRODUCTS: report["unknown_products"],

@@ -2,8 +2,8 @@
 
 One JSON-ready object, the same for the command and the API: the last reconciliation, orders with a total
 but no lines, lines without a product or a purchase price, ids missing from the dictionaries, sources in
-another currency, days without a stock snapshot, and the last syncs with their errors. `attention` lists
-the findings (by code) that need someone to act; empty means healthy.
+another currency, days without a stock snapshot, rollups that disagree with the orders, and the last syncs
+with their errors. `attention` lists the findings (by code) that need someone to act; empty means healthy.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ UNKNOWN_STATUSES = "unknown_statuses"
 FOREIGN_CURRENCY = "foreign_currency_sources"
 MISSING_SNAPSHOTS = "missing_snapshot_days"
 SYNC_FAILED = "last_sync_failed"
+STALE_ROLLUPS = "stale_rollups"
 
 
 def missing_days(days: list[date], today: date) -> list[date]:
@@ -63,6 +64,7 @@ def data_quality(store: SalesStore, currency: str, today: date) -> dict[str, Any
             (FOREIGN_CURRENCY, bool(foreign)),
             (MISSING_SNAPSHOTS, bool(gaps)),
             (SYNC_FAILED, bool(syncs) and not syncs[0].ok),
+            (STALE_ROLLUPS, bool(counts.stale_rollups)),
         )
         if found
     ]
@@ -96,6 +98,7 @@ def data_quality(store: SalesStore, currency: str, today: date) -> dict[str, Any
         "unknown_statuses": list(counts.unknown_statuses),
         "foreign_currency_sources": foreign,
         "missing_snapshot_days": [d.isoformat() for d in gaps],
+        "stale_rollups": list(counts.stale_rollups),
         "last_syncs": [
             {
                 "mode": r.mode,

@@ -132,6 +132,23 @@ def rebuild_statements() -> list[str]:
     return statements
 
 
+def stale(cursor: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The rollups whose grand totals (their row count and first sum) differ from their raw rows': lost or
+    stale ones, which every report would read (`ksales doctor`; `ksales rebuild-rollups` repairs them)."""
+    found = []
+    for rollup in ROLLUPS:
+        (rows, _, count), (total, _, summed) = rollup.measures[:2]
+        kept = cursor.execute(
+            f"SELECT coalesce(sum({rows}), 0), coalesce(sum({total}), 0) FROM {rollup.table}"
+        ).fetchone()
+        raw = cursor.execute(
+            f"SELECT {count}, coalesce({summed}, 0) FROM {rollup.raw} WHERE {rollup.where}"
+        ).fetchone()
+        if tuple(kept or ()) != tuple(raw or ()):
+            found.append(rollup.table)
+    return tuple(found)
+
+
 def rebuild(cursor: duckdb.DuckDBPyConnection) -> None:
     """Recompute every rollup from the raw rows, inside the caller's transaction."""
     for statement in rebuild_statements():

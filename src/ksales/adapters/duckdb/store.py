@@ -13,7 +13,7 @@ from typing import TypeVar
 import duckdb
 from attrs import AttrsInstance
 
-from ksales.adapters.duckdb import customers, inventory, pace, queries
+from ksales.adapters.duckdb import customers, inventory, pace, queries, rollups
 from ksales.adapters.duckdb.derived import sync_derived
 from ksales.adapters.duckdb.rows import read_orders, to_utc_naive
 from ksales.adapters.duckdb.schema import migrate
@@ -213,6 +213,7 @@ class DuckDbSalesStore:
                     "SELECT DISTINCT status_id FROM orders WHERE status_id IS NOT NULL "
                     "AND status_id NOT IN (SELECT id FROM statuses) ORDER BY 1"
                 ),
+                rollups.stale(c),
             )
 
         return self._read("checking data quality", read)

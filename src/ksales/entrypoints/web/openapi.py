@@ -530,6 +530,7 @@ DATA_QUALITY = obj(
     unknown_statuses=array(INT),
     foreign_currency_sources=array(obj(id=INT, name=STR, currency_code=nullable(STR))),
     missing_snapshot_days=array({"type": "string", "format": "date"}),
+    stale_rollups=array(STR),
     last_syncs=array(
         obj(
             mode=STR,
