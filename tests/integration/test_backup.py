@@ -2,11 +2,14 @@
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 
+from ksales.adapters.memory.clock import FixedClock
 from ksales.entrypoints import cli
 from ksales.entrypoints.container import build_container
 from ksales.entrypoints.runtime import background
@@ -27,8 +30,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data"
 
 
-def figures() -> Any:
+def figures(at: datetime) -> Any:
+    """The figures of the last 28 days read at `at`: the same instant before and after, since a period that
+    ends today compares up to the same time of day (a minute turning over between the reads changes them)."""
     container = build_container(Settings.from_env())
+    container.clock.override(providers.Object(FixedClock(at)))
     try:
         analytics = container.analytics()
         request = analytics.parse({"period": "last_28_days", "sales_type": "all"})
@@ -44,7 +50,8 @@ def wipe(data_dir: Path) -> None:
 
 
 def test_round_trip(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = figures()
+    at = datetime.now(UTC)
+    before = figures(at)
     assert before[1] > 0
     assert cli.main(["backup"]) == 0
     folder = latest_backup(data_dir / "backups")
@@ -54,7 +61,7 @@ def test_round_trip(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     wipe(data_dir)
     assert not (data_dir / "analytics.duckdb").exists()
     assert cli.main(["restore", str(folder)]) == 0
-    assert figures() == before
+    assert figures(at) == before
     assert "restored" in capsys.readouterr().out
 
 
@@ -67,7 +74,8 @@ def test_restore_refuses_an_incomplete_backup(data_dir: Path, capsys: pytest.Cap
 
 
 async def test_backup_while_the_service_runs(data_dir: Path) -> None:
-    before = figures()
+    at = datetime.now(UTC)
+    before = figures(at)
     container = build_container(Settings.from_env())
     try:
         async with background(container, with_bot=False):
@@ -81,4 +89,4 @@ async def test_backup_while_the_service_runs(data_dir: Path) -> None:
     assert folder is not None
     wipe(data_dir)
     assert cli.main(["restore", str(folder)]) == 0
-    assert figures() == before
+    assert figures(at) == before
