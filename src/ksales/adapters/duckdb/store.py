@@ -123,9 +123,7 @@ class DuckDbSalesStore:
 
     def rebuild_rollups(self) -> None:
         """Recompute the rollups from the raw rows (`ksales rebuild-rollups`, for a store that lost them)."""
-        from ksales.adapters.duckdb.rollups import rebuild
-
-        self._write("rebuilding the rollups", rebuild)
+        self._write("rebuilding the rollups", rollups.rebuild)
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
         self._write("saving dictionaries", lambda c: write_dictionaries(c, dictionaries))
