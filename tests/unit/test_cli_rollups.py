@@ -68,3 +68,11 @@ def test_doctor_names_lost_rollups_until_they_are_rebuilt(
     capsys.readouterr()
     assert cli.main(["doctor", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stale_rollups"] == []
+
+
+def test_rebuild_rollups_on_an_empty_data_dir_refuses_and_creates_nothing(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["rebuild-rollups"]) == 1
+    assert "the store is empty" in capsys.readouterr().err
+    assert not data_dir.exists()

@@ -136,6 +136,8 @@ def _parser() -> argparse.ArgumentParser:
 #: Commands that write to the data directory: they take its lock before touching any file, so that a
 #: refused command has changed nothing (SPEC §8). `backup` asks a running owner instead of refusing.
 OWNERS = frozenset({"serve", "sync", "bot", "demo", "restore", "rebuild-rollups"})
+#: Commands that only work on orders already stored: refused before the lock or the store is created.
+NEED_A_STORE = frozenset({"rebuild-rollups"})
 
 
 def _fallback_translator() -> Translator:
@@ -156,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     container = build_container(settings)
     t = container.catalog().translator(settings.language)
     try:
+        if args.command in NEED_A_STORE and not settings.store_path.exists():
+            raise EmptyStore()
         if args.command in OWNERS:
             container.data_dir_lock()
         code = int(COMMANDS[args.command](container, args) or 0)
