@@ -169,7 +169,7 @@ def _classified(
     """
     params.update({key: as_of}, lost=LOST_DAYS, active=ACTIVE_DAYS, floor=AT_RISK_FLOOR_DAYS)
     orders, first, last, revenue = _ROLLUP_COLUMNS[sales_type]
-    return f"""WITH rollup AS (
+    return f"""WITH rollup AS NOT MATERIALIZED (
             SELECT buyer_id, {orders} AS f, {first} AS first_day, {last} AS last_day, {revenue} AS revenue
             FROM customers WHERE {orders} > 0{only}
         ), buyers AS (
