@@ -31,7 +31,7 @@ def stored(store: DuckDbSalesStore) -> list[tuple[object, ...]]:
 
 
 def computed(store: DuckDbSalesStore) -> list[tuple[object, ...]]:
-    sql = f"{ROLLUP.format(only='')} ORDER BY ALL"
+    sql = f"{ROLLUP.format(source='orders', only='')} ORDER BY ALL"
     return store._read("computing the rollup", lambda c: c.execute(sql).fetchall())
 
 

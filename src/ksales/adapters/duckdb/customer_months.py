@@ -28,7 +28,8 @@ CREATE = """CREATE TABLE IF NOT EXISTS customer_months (
     first_in_source BOOLEAN NOT NULL
 )"""
 
-#: Every row from the orders; `{only}` narrows the buyers. `first_day` is the buyer's first counted day (all
+#: Every row from the orders (`{source}`: the orders table or a relation of some of its rows and the same
+#: columns); `{only}` narrows the buyers. `first_day` is the buyer's first counted day (all
 #: history, as for *new*: its month is the cohort), which each of the buyer's orders carries.
 ROLLUP = """SELECT buyer_id, month, first_day, b2b, source_id, orders, revenue,
         row_number() OVER (PARTITION BY buyer_id, month ORDER BY b2b, source_id) = 1,
@@ -38,18 +39,24 @@ ROLLUP = """SELECT buyer_id, month, first_day, b2b, source_id, orders, revenue,
         SELECT buyer_id, date_trunc('month', business_day)::DATE AS month,
             buyer_first_day AS first_day, b2b, source_id,
             count(*)::INTEGER AS orders, sum(grand_total) AS revenue
-        FROM orders
+        FROM {source}
         WHERE NOT canceled AND NOT excluded AND buyer_id IS NOT NULL {only}
         GROUP BY ALL
     )"""
 
-BACKFILL = ("DELETE FROM customer_months", f"INSERT INTO customer_months {ROLLUP.format(only='')}")
+BACKFILL = (
+    "DELETE FROM customer_months",
+    f"INSERT INTO customer_months {ROLLUP.format(source='orders', only='')}",
+)
 
 _ONLY = "AND buyer_id IN (SELECT unnest($ids::BIGINT[]))"
 
 
-def refresh_customer_months(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None) -> None:
-    """Rebuild the rows of these buyers (None: of every buyer) from their orders' current state.
+def refresh_customer_months(
+    cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None, source: str = "orders"
+) -> None:
+    """Rebuild the rows of these buyers (None: of every buyer) from their orders' current state (read from
+    `source`, which holds all of these buyers' orders when it is not the orders table).
 
     Needs the orders' `buyer_first_day` to be current, like `refresh_customers`.
     """
@@ -59,4 +66,4 @@ def refresh_customer_months(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequen
         return
     params = {"ids": list(buyer_ids)}
     cursor.execute(f"DELETE FROM customer_months WHERE true {_ONLY}", params)
-    cursor.execute(f"INSERT INTO customer_months {ROLLUP.format(only=_ONLY)}", params)
+    cursor.execute(f"INSERT INTO customer_months {ROLLUP.format(source=source, only=_ONLY)}", params)

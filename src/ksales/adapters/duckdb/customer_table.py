@@ -29,7 +29,8 @@ CREATE = """CREATE TABLE customers (
 )"""
 
 _COUNTED = "NOT canceled AND NOT excluded"
-#: Every buyer's row from their orders; `{only}` narrows the buyers. The contact is the one on the buyer's
+#: Every buyer's row from their orders (`{source}`: the orders table or a relation of some of its rows and the
+#: same columns); `{only}` narrows the buyers. The contact is the one on the buyer's
 #: latest placed order (any status: it is the latest seen), ties by order id.
 _ROLLUP = f"""SELECT buyer_id, min(business_day) FILTER (WHERE {_COUNTED}),
         -- the second counted order's day: the first day again when two orders fell on it
@@ -46,19 +47,21 @@ _ROLLUP = f"""SELECT buyer_id, min(business_day) FILTER (WHERE {_COUNTED}),
         arg_max(
             {{'name': buyer_name, 'phone': buyer_phone, 'email': buyer_email}}, {{'at': placed_at, 'id': id}}
         )
-    FROM orders WHERE buyer_id IS NOT NULL {{only}}
+    FROM {{source}} WHERE buyer_id IS NOT NULL {{only}}
     GROUP BY buyer_id HAVING count(*) FILTER (WHERE {_COUNTED}) > 0"""
 
-BACKFILL = f"INSERT INTO customers {_ROLLUP.replace('{only}', '')}"
+BACKFILL = f"INSERT INTO customers {_ROLLUP.replace('{source}', 'orders').replace('{only}', '')}"
 
 
-def refresh_customers(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None) -> None:
+def refresh_customers(
+    cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None, source: str = "orders"
+) -> None:
     """Rebuild the rows of these buyers (None: of every buyer) from their orders' current state, and
-    their rows of the `customer_months` rollup.
+    their rows of the `customer_months` rollup; `source` as for `refresh_customer_months`.
 
     Needs the orders' `buyer_first_day` to be current: it runs after `refresh_first_days`.
     """
-    refresh_customer_months(cursor, buyer_ids)
+    refresh_customer_months(cursor, buyer_ids, source)
     if buyer_ids is None:
         cursor.execute("DELETE FROM customers")
         cursor.execute(BACKFILL)
@@ -66,4 +69,6 @@ def refresh_customers(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int
     ids = list(buyer_ids)
     cursor.execute("DELETE FROM customers WHERE buyer_id IN (SELECT unnest($ids::BIGINT[]))", {"ids": ids})
     only = "AND buyer_id IN (SELECT unnest($ids::BIGINT[]))"
-    cursor.execute(f"INSERT INTO customers {_ROLLUP.replace('{only}', only)}", {"ids": ids})
+    cursor.execute(
+        f"INSERT INTO customers {_ROLLUP.replace('{source}', source).replace('{only}', only)}", {"ids": ids}
+    )

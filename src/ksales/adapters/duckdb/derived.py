@@ -127,21 +127,52 @@ def propagate_order_columns(cursor: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+#: The columns of the orders the customers' rollups read (`customer_table`, `customer_months`) but the
+#: buyer's first day, which `refresh_first_days` computes.
+_BUYER_ORDER_COLUMNS = (
+    "id, buyer_id, business_day, canceled, excluded, b2b, source_id, grand_total, placed_at,"
+    " buyer_name, buyer_phone, buyer_email"
+)
+#: The name the buyers' orders are registered under while their rollups are refreshed.
+_THEIRS = "ksales_buyer_orders"
+_FIRST_DAYS = """SELECT buyer_id, min(business_day) FILTER (WHERE NOT canceled AND NOT excluded) AS first_day
+    FROM {source} WHERE buyer_id IS NOT NULL GROUP BY buyer_id"""
+
+
 def refresh_first_days(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[int] | None) -> None:
     """Set each buyer's first counted business day (all history) on all of their orders, then rebuild
-    those buyers' rows of the `customers` rollup from them."""
-    only = "" if buyer_ids is None else "AND buyer_id IN (SELECT unnest($ids::BIGINT[]))"
-    params = {} if buyer_ids is None else {"ids": list(buyer_ids)}
+    those buyers' rows of the `customers` rollup from them.
+
+    For some buyers, their orders are read from the (large) orders table once, into an Arrow table, and
+    the first days and both customer rollups are computed from it.
+    """
+    if buyer_ids is None:
+        _set_first_days(cursor, _FIRST_DAYS.format(source="orders"))
+        refresh_customers(cursor, None)
+        return
+    params = {"ids": list(buyer_ids)}
+    only = "AND buyer_id IN (SELECT unnest($ids::BIGINT[]))"
+    theirs = cursor.sql(
+        f"SELECT {_BUYER_ORDER_COLUMNS} FROM orders WHERE buyer_id IS NOT NULL {only}", params=params
+    ).to_arrow_table()
+    cursor.register(_THEIRS, theirs)
+    try:
+        first_days = _FIRST_DAYS.format(source=_THEIRS)
+        _set_first_days(cursor, first_days)
+        current = (
+            f"(SELECT o.*, f.first_day AS buyer_first_day FROM {_THEIRS} o"
+            f" JOIN ({first_days}) f USING (buyer_id))"
+        )
+        refresh_customers(cursor, buyer_ids, source=current)
+    finally:
+        cursor.unregister(_THEIRS)
+
+
+def _set_first_days(cursor: duckdb.DuckDBPyConnection, first_days: str) -> None:
     cursor.execute(
-        f"""UPDATE orders SET buyer_first_day = f.first_day
-        FROM (
-            SELECT buyer_id, min(business_day) FILTER (WHERE NOT canceled AND NOT excluded) AS first_day
-            FROM orders WHERE buyer_id IS NOT NULL {only} GROUP BY buyer_id
-        ) f
-        WHERE orders.buyer_id = f.buyer_id AND orders.buyer_first_day IS DISTINCT FROM f.first_day""",
-        params,
+        f"""UPDATE orders SET buyer_first_day = f.first_day FROM ({first_days}) f
+        WHERE orders.buyer_id = f.buyer_id AND orders.buyer_first_day IS DISTINCT FROM f.first_day"""
     )
-    refresh_customers(cursor, buyer_ids)
 
 
 def refresh_brand_firsts(cursor: duckdb.DuckDBPyConnection, order_ids: Sequence[int] | None) -> None:

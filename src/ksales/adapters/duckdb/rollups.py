@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import pyarrow as pa
 from attrs import frozen
 
 
@@ -157,15 +158,15 @@ def rebuild(cursor: duckdb.DuckDBPyConnection) -> None:
 
 class Deltas:
     """The change of a write to every rollup: `subtract` the orders about to change, change them, `add`
-    them back, then `fold` the difference into the rollups (all inside the caller's transaction)."""
+    them back, then `fold` the difference into the rollups (all inside the caller's transaction).
+
+    Each capture is one aggregate per rollup, held as an Arrow table (no temporary tables); the fold is one
+    MERGE per rollup: groups are updated in place, created, or dropped when left with no rows.
+    """
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursor = cursor
-        self._pending = False
-        for rollup in ROLLUPS:
-            cursor.execute(
-                f"CREATE OR REPLACE TEMP TABLE delta_{rollup.table} AS SELECT * FROM {rollup.table} LIMIT 0"
-            )
+        self._captured: dict[str, list[pa.Table]] = {rollup.table: [] for rollup in ROLLUPS}
 
     def subtract(self, order_ids: Sequence[int]) -> None:
         self._capture(order_ids, -1)
@@ -176,39 +177,39 @@ class Deltas:
     def _capture(self, order_ids: Sequence[int], sign: int) -> None:
         if not order_ids:
             return
-        self._pending = True
+        ids = {"ids": list(order_ids)}
         for rollup in ROLLUPS:
             only = f"{_order_key(rollup)} IN (SELECT unnest($ids::BIGINT[]))"
-            self._cursor.execute(
-                f"INSERT INTO delta_{rollup.table} {rollup.aggregate(only, sign)}", {"ids": list(order_ids)}
-            )
+            captured = self._cursor.sql(rollup.aggregate(only, sign), params=ids).to_arrow_table()
+            if captured.num_rows:
+                self._captured[rollup.table].append(captured)
 
     def fold(self) -> None:
         """Add the captured differences to the rollups; groups left with no rows are dropped."""
         for rollup in ROLLUPS:
-            if self._pending:
-                self._fold(rollup)
-            self._cursor.execute(f"DROP TABLE delta_{rollup.table}")
-        self._pending = False
+            captured, self._captured[rollup.table] = self._captured[rollup.table], []
+            if captured:
+                self._fold(rollup, captured)
 
-    def _fold(self, rollup: Rollup) -> None:
-        table, delta = rollup.table, f"delta_{rollup.table}"
+    def _fold(self, rollup: Rollup, captured: list[pa.Table]) -> None:
         keys = [name for name, _, _ in rollup.keys]
         measures = [name for name, _, _ in rollup.measures]
-        same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
-        listed = ", ".join(keys)
+        names = [f"ksales_delta_{i}" for i in range(len(captured))]
+        deltas = " UNION ALL BY NAME ".join(f"SELECT * FROM {name}" for name in names)
         sums = ", ".join(f"sum({m}) AS {m}" for m in measures)
-        c = self._cursor
-        c.execute(
-            f"""CREATE OR REPLACE TEMP TABLE folded_{table} AS
-            SELECT {listed}, {sums} FROM (
-                SELECT r.* FROM {table} r SEMI JOIN (SELECT DISTINCT {listed} FROM {delta}) d ON {same}
-                UNION ALL BY NAME SELECT * FROM {delta}
-            ) GROUP BY ALL"""
-        )
-        c.execute(f"DELETE FROM {table} r USING folded_{table} d WHERE {same}")
-        c.execute(
-            f"INSERT INTO {table} ({listed}, {', '.join(measures)})"
-            f" SELECT {listed}, {', '.join(measures)} FROM folded_{table} WHERE {measures[0]} <> 0"
-        )
-        c.execute(f"DROP TABLE folded_{table}")
+        same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
+        rows = measures[0]
+        columns = [*keys, *measures]
+        statement = f"""MERGE INTO {rollup.table} r
+            USING (SELECT {", ".join(keys)}, {sums} FROM ({deltas}) GROUP BY ALL) d ON {same}
+            WHEN MATCHED AND r.{rows} + d.{rows} = 0 THEN DELETE
+            WHEN MATCHED THEN UPDATE SET {", ".join(f"{m} = r.{m} + d.{m}" for m in measures)}
+            WHEN NOT MATCHED AND d.{rows} <> 0 THEN
+                INSERT ({", ".join(columns)}) VALUES ({", ".join(f"d.{c}" for c in columns)})"""
+        for name, table in zip(names, captured, strict=True):
+            self._cursor.register(name, table)
+        try:
+            self._cursor.execute(statement)
+        finally:
+            for name in names:
+                self._cursor.unregister(name)

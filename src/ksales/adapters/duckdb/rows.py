@@ -1,60 +1,96 @@
 """Orders to table rows and back, and the content hash that tells an update from a no-op.
 
-Rows travel to DuckDB as one `VARCHAR[]` parameter per column and are cast back in SQL
-(`unnest(?::VARCHAR[])::DECIMAL(18, 2)`): exact for Decimals, and far faster than `executemany`.
+Rows are tuples of the Python values (None, bool, int, str, Decimal, date, datetime) and travel to DuckDB
+as one Arrow table of the columns' exact types (`arrow_table`): Decimals as decimal128 of the column's
+scale (exact, never via float), instants as UTC wall times; far faster than text cells or `executemany`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 import attrs
 import duckdb
+import pyarrow as pa
 from attrs import AttrsInstance
 
-from ksales.adapters.duckdb.tables import BUYER, EXPENSE, LINE, ORDER, PRODUCT, Column, Fields
+from ksales.adapters.duckdb.tables import (
+    BIGINT,
+    BOOLEAN,
+    BUYER,
+    DATE,
+    EXPENSE,
+    INTEGER,
+    LINE,
+    ORDER,
+    PRODUCT,
+    TIMESTAMP,
+    VARCHAR,
+    Column,
+    Fields,
+)
 from ksales.domain.filters import brand_key
 from ksales.domain.model import Expense, Order, OrderLine, Product
 from ksales.domain.pace import local_seconds
 from ksales.domain.rules import Rules, SalesType, business_day, is_canceled, is_excluded, sales_type_of
 
-Cell = str | None
-Row = tuple[Cell, ...]
+#: A row: one Python value per column (None, bool, int, str, Decimal, date or datetime).
+Row = tuple[Any, ...]
 E = TypeVar("E", bound=AttrsInstance)
 
-
-def cell(value: object) -> Cell:
-    """One value as the text DuckDB casts back exactly."""
-    if value is None or type(value) is str:
-        return value
-    convert = _CELLS.get(type(value))
-    if convert is not None:
-        return convert(value)
-    # Subclasses (a pendulum DateTime…), the slow way.
-    for base, convert in _CELLS.items():
-        if isinstance(value, base):
-            return convert(value)
-    return str(value)
-
-
-def _instant(value: datetime) -> str:
-    return to_utc_naive(value).isoformat(sep=" ")
-
-
-#: By exact type: this runs for every value of every row written.
-_CELLS: dict[type, Callable[[Any], str]] = {
-    bool: lambda value: "true" if value else "false",
-    int: str,
-    Decimal: lambda value: format(value, "f"),
-    datetime: _instant,
-    date: date.isoformat,
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    BIGINT: pa.int64(),
+    INTEGER: pa.int32(),
+    VARCHAR: pa.string(),
+    BOOLEAN: pa.bool_(),
+    DATE: pa.date32(),
+    # Aware datetimes become their UTC wall time; naive ones are taken as UTC already (`to_utc_naive`).
+    TIMESTAMP: pa.timestamp("us"),
 }
+_DECIMAL = re.compile(r"DECIMAL\((\d+), (\d+)\)")
+
+
+def arrow_type(sql_type: str) -> pa.DataType:
+    """The Arrow type that carries a column of `sql_type` exactly."""
+    decimal = _DECIMAL.fullmatch(sql_type)
+    if decimal:
+        return pa.decimal128(int(decimal[1]), int(decimal[2]))
+    return _ARROW_TYPES[sql_type]
+
+
+def arrow_table(columns: Sequence[Column], rows: Sequence[Row]) -> pa.Table:
+    """The rows as an Arrow table of the columns' names and exact types."""
+    if rows and len(rows[0]) != len(columns):
+        raise ValueError(f"rows of {len(rows[0])} values for {len(columns)} columns")
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    return pa.table(
+        [_array(column, column_values) for column, column_values in zip(columns, values, strict=True)],
+        names=[column.name for column in columns],
+    )
+
+
+def _array(column: Column, values: Sequence[Any]) -> pa.Array:
+    kind = arrow_type(column.sql_type)
+    try:
+        return pa.array(values, kind)
+    except pa.ArrowInvalid:
+        if not pa.types.is_decimal(kind):
+            raise
+    # Decimals finer than the column: rounded half away from zero, as DuckDB casts text to DECIMAL.
+    exponent = Decimal(1).scaleb(-kind.scale)
+    try:
+        return pa.array(
+            [None if v is None else Decimal(v).quantize(exponent, ROUND_HALF_UP) for v in values], kind
+        )
+    except (pa.ArrowInvalid, InvalidOperation) as error:
+        raise duckdb.ConversionException(f"{column.name}: a value does not fit {column.sql_type}") from error
 
 
 def to_utc_naive(moment: datetime) -> datetime:
@@ -119,10 +155,10 @@ def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row],
         sales_type_of(order, rules) is SalesType.B2B,
     )
     seconds = local_seconds(order, rules.timezone)
-    row = tuple(map(cell, (*ORDER.values(order), order.placed_at, digest, *flags, seconds)))
+    row = (*ORDER.values(order), order.placed_at, digest, *flags, seconds)
     shared = (order.placed_at, order.source_id, *flags)
     lines = [
-        tuple(map(cell, (order.id, position, *LINE.values(line), *shared, seconds)))
+        (order.id, position, *LINE.values(line), *shared, seconds)
         for position, line in enumerate(order.lines)
     ]
     # The first paid expense of the order, and of each type: counting them counts orders.
@@ -142,19 +178,19 @@ def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row],
             position == first_paid,
             first_of_its_type,
         )
-        expenses.append(tuple(map(cell, (order.id, position, *values))))
+        expenses.append((order.id, position, *values))
     return row, lines, expenses
 
 
 def product_row(product: Product) -> Row:
     """A product's row (`PRODUCT_COLUMNS`): its fields and the key its brand is filtered by."""
     key = (brand_key(product.brand) or None) if product.brand else None
-    return tuple(map(cell, (*PRODUCT.values(product), key)))
+    return (*PRODUCT.values(product), key)
 
 
 def fields_row(fields: Fields[E]) -> Callable[[E], Row]:
     """The row of an entity that is nothing but its `fields` (the dictionaries but products)."""
-    return lambda entity: tuple(map(cell, fields.values(entity)))
+    return fields.values
 
 
 class _Keyed(Protocol):
@@ -168,16 +204,6 @@ K = TypeVar("K", bound=_Keyed)
 def rows_by_id(entries: Iterable[K], row: Callable[[K], Row]) -> dict[int, Row]:
     """One row per id: the last entry of an id wins."""
     return {entry.id: row(entry) for entry in entries}
-
-
-def columns_of(rows: Sequence[Row], width: int) -> list[list[Cell]]:
-    """Transpose rows into one list per column (the statement's parameters)."""
-    return [[row[i] for row in rows] for i in range(width)]
-
-
-def unnest_select(columns: Iterable[Column]) -> str:
-    """`SELECT unnest(?::VARCHAR[])::T AS c, …` over one list parameter per column."""
-    return "SELECT " + ", ".join(f"unnest(?::VARCHAR[])::{c.sql_type} AS {c.name}" for c in columns)
 
 
 # --- reading back --------------------------------------------------------------------------------

@@ -10,14 +10,12 @@ from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_d
 from ksales.adapters.duckdb.rollups import Deltas
 from ksales.adapters.duckdb.rows import (
     Row,
-    cell,
-    columns_of,
+    arrow_table,
     content_hash,
     fields_row,
     order_rows,
     product_row,
     rows_by_id,
-    unnest_select,
 )
 from ksales.adapters.duckdb.tables import (
     CATEGORY,
@@ -38,8 +36,10 @@ from ksales.domain.rules import Rules
 from ksales.domain.stock import StockSnapshot
 from ksales.ports.store import ApplyResult, OrderChanges
 
-#: Rows per INSERT statement: big enough to be fast, small enough to bound the parameter lists.
+#: Rows per INSERT statement: big enough to be fast, small enough to bound the Arrow tables.
 CHUNK = 20_000
+#: The name a batch of rows is registered under while it is inserted.
+_BATCH = "ksales_batch"
 
 
 def insert_rows(
@@ -49,26 +49,32 @@ def insert_rows(
     rows: Sequence[Row],
     *,
     join_products: bool = False,
+    replace: bool = False,
 ) -> None:
-    """Insert rows in chunks; lines pick up their product's category and brand key on the way."""
-    _check_width(table, columns, rows)
+    """Insert (or `replace`) rows in chunks, each as one Arrow table; lines pick up their product's
+    category and brand key on the way."""
+    if not rows:
+        return
     names = ", ".join(c.name for c in columns)
-    select = unnest_select(columns)
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
     if join_products:
         statement = (
-            f"INSERT INTO {table} ({names}, category_id, brand_key)"
-            f" SELECT v.*, p.category_id, p.brand_key FROM ({select}) v"
+            f"{verb} INTO {table} ({names}, category_id, brand_key)"
+            f" SELECT v.*, p.category_id, p.brand_key FROM {_BATCH} v"
             " LEFT JOIN products p ON p.id = v.product_id"
         )
     else:
-        statement = f"INSERT INTO {table} ({names}) {select}"
+        statement = f"{verb} INTO {table} ({names}) SELECT * FROM {_BATCH}"
     for start in range(0, len(rows), CHUNK):
-        cursor.execute(statement, columns_of(rows[start : start + CHUNK], len(columns)))
-
-
-def _check_width(table: str, columns: Sequence[Column], rows: Sequence[Row]) -> None:
-    if rows and len(rows[0]) != len(columns):
-        raise ValueError(f"{table}: rows of {len(rows[0])} values for {len(columns)} columns")
+        try:
+            batch = arrow_table(columns, rows[start : start + CHUNK])
+        except ValueError as error:
+            raise ValueError(f"{table}: {error}") from None
+        cursor.register(_BATCH, batch)
+        try:
+            cursor.execute(statement)
+        finally:
+            cursor.unregister(_BATCH)
 
 
 def _delete_orders(cursor: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
@@ -157,16 +163,7 @@ def set_meta(cursor: duckdb.DuckDBPyConnection, values: Mapping[str, str]) -> No
 def _upsert(
     cursor: duckdb.DuckDBPyConnection, table: str, columns: Sequence[Column], rows: list[Row]
 ) -> None:
-    if not rows:
-        return
-    _check_width(table, columns, rows)
-    names = ", ".join(c.name for c in columns)
-    select = unnest_select(columns)
-    for start in range(0, len(rows), CHUNK):
-        cursor.execute(
-            f"INSERT OR REPLACE INTO {table} ({names}) {select}",
-            columns_of(rows[start : start + CHUNK], len(columns)),
-        )
+    insert_rows(cursor, table, columns, rows, replace=True)
 
 
 def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictionaries) -> None:
@@ -216,9 +213,7 @@ def _refile_lines(cursor: duckdb.DuckDBPyConnection, product_ids: list[int]) -> 
 def write_stock_snapshot(cursor: duckdb.DuckDBPyConnection, snapshot: StockSnapshot) -> None:
     """The day's snapshot and its rows, replacing whatever was stored for that day."""
     cursor.execute("DELETE FROM stock_levels WHERE day = ?", [snapshot.day])
-    _upsert(
-        cursor, "stock_snapshots", STOCK_SNAPSHOT.columns, [tuple(map(cell, STOCK_SNAPSHOT.values(snapshot)))]
-    )
-    rows = [tuple(map(cell, (snapshot.day, *OFFER_STOCK.values(row)))) for row in snapshot.rows]
+    _upsert(cursor, "stock_snapshots", STOCK_SNAPSHOT.columns, [STOCK_SNAPSHOT.values(snapshot)])
+    rows = [(snapshot.day, *OFFER_STOCK.values(row)) for row in snapshot.rows]
     if rows:
         insert_rows(cursor, "stock_levels", STOCK_LEVEL_COLUMNS, rows)
