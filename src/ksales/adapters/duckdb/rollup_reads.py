@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from attrs import frozen
+
 from ksales.domain.filters import Scope
 from ksales.domain.rules import SalesType
 
@@ -66,6 +68,30 @@ def line_filter(scope: Scope, params: Params, *, rollup: bool = False) -> str:
         params["brand"] = scope.brand_key
         conditions.append("brand_key = $brand")
     return "".join(f" AND {c}" for c in conditions)
+
+
+@frozen
+class Narrowed:
+    """The rollups that answer a scope filtered by one category subtree or one brand, and the condition
+    that picks it in them."""
+
+    condition: str
+    #: The per-day rollup of orders and their matching lines, and how many orders a row counts.
+    lines: str
+    orders: str
+    expenses: str
+
+
+def narrowed(scope: Scope, params: Params) -> Narrowed | None:
+    """The rollups per subtree or brand for the scope (None when it is filtered by neither, by both, or by
+    categories that are not a subtree)."""
+    if scope.category_id is not None and scope.category_ids is not None and scope.brand_key is None:
+        params["root"] = scope.category_id
+        return Narrowed(" AND category_id = $root", "order_category_days", "orders", "expense_category_days")
+    if scope.brand_key is not None and scope.category_ids is None:
+        params["brand"] = scope.brand_key
+        return Narrowed(" AND brand_key = $brand", "brand_days", "brand_orders", "expense_brand_days")
+    return None
 
 
 def split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
