@@ -139,7 +139,7 @@ _ORDER_SUBTREES = """(
 ) AS order_subtrees"""
 ORDER_CATEGORY_DAYS = Rollup(
     "order_category_days",
-    (*_DAY_KEYS, *_B2B, *_CANCELED, ("category_id", "BIGINT", "root_id")),
+    (("category_id", "BIGINT", "root_id"), *_DAY_KEYS, *_B2B, *_CANCELED),
     (
         ("orders", "BIGINT", "count(*)"),
         ("revenue", "DECIMAL(38, 5)", "sum(revenue)"),
@@ -151,7 +151,7 @@ ORDER_CATEGORY_DAYS = Rollup(
 )
 BRAND_DAYS = Rollup(
     "brand_days",
-    (*_DAY_KEYS, *_B2B, *_CANCELED, ("brand_key", "VARCHAR", "brand_key")),
+    (("brand_key", "VARCHAR", "brand_key"), *_DAY_KEYS, *_B2B, *_CANCELED),
     (
         ("lines", "BIGINT", "count(*)"),
         *_COSTS,
@@ -174,7 +174,7 @@ def _expense_rollup(table: str, key: tuple[str, str], orders: str) -> Rollup:
     name, kind = key
     return Rollup(
         table,
-        (*_DAY_KEYS, *_B2B, ("expense_type_id", "BIGINT", "expense_type_id"), (name, kind, "narrowed_by")),
+        ((name, kind, "narrowed_by"), *_DAY_KEYS, *_B2B, ("expense_type_id", "BIGINT", "expense_type_id")),
         EXPENSE_DAYS.measures,
         _expenses_of(orders, name, f"{table}_raw"),
         EXPENSE_DAYS.where,
@@ -192,7 +192,9 @@ EXPENSE_BRAND_DAYS = _expense_rollup(
     ("brand_key", "VARCHAR"),
     "SELECT DISTINCT order_id, brand_key FROM order_lines WHERE brand_key IS NOT NULL",
 )
-#: Rollups per category subtree or brand (built by their own migration, after `category_subtrees`).
+#: Rollups per category subtree or brand (built by their own migration, after `category_subtrees`). The
+#: subtree or brand is their first key: a rebuild stores the rows in key order, so that a query of one
+#: subtree or brand reads the row groups of that one only.
 NARROWED_ROLLUPS = (ORDER_CATEGORY_DAYS, BRAND_DAYS, EXPENSE_CATEGORY_DAYS, EXPENSE_BRAND_DAYS)
 ROLLUPS = (*DAY_ROLLUPS, *NARROWED_ROLLUPS)
 
@@ -210,7 +212,7 @@ def rebuild_statements(rollups: Sequence[Rollup] = ROLLUPS) -> list[str]:
     statements = []
     for rollup in rollups:
         statements.append(f"DELETE FROM {rollup.table}")
-        statements.append(f"INSERT INTO {rollup.table} {rollup.aggregate()}")
+        statements.append(f"INSERT INTO {rollup.table} {rollup.aggregate()} ORDER BY ALL")
     return statements
 
 
