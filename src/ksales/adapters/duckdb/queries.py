@@ -15,7 +15,13 @@ from typing import Any
 
 import duckdb
 
-from ksales.adapters.duckdb.rollup_reads import counted_lines, line_filter, narrowed, sales_filters
+from ksales.adapters.duckdb.rollup_reads import (
+    by_subtree,
+    counted_lines,
+    line_filter,
+    narrowed,
+    sales_filters,
+)
 from ksales.adapters.duckdb.tables import OFFER_STOCK, STOCK_SNAPSHOT
 from ksales.domain.filters import Scope
 from ksales.domain.ranking import RankBy, rank_products
@@ -279,6 +285,12 @@ def brand_breakdown(
         FROM brand_days WHERE business_day BETWEEN $start AND $end{sales_filters(scope, params)}{by.condition}
             AND NOT canceled
         GROUP BY brand_key"""
+    elif rollups and by_subtree(scope):
+        lines = counted_lines(
+            scope, params, ["brand_key"], ["revenue", "quantity", "orders"], rollups=True, subtree_brands=True
+        )
+        sql = f"""SELECT brand_key, sum(revenue)::VARCHAR, sum(quantity)::VARCHAR, sum(orders)
+        FROM ({lines}) GROUP BY brand_key"""
     elif scope.category_ids is None:
         lines = counted_lines(
             scope, params, ["brand_key"], ["revenue", "quantity", "brand_orders"], rollups=rollups

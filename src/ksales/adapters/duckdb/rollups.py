@@ -21,6 +21,9 @@ lines; these rollups answer that per day (`subtrees.py` gives each category its 
   subtree, Σ their revenue and costs there
 - `brand_days`: day × source × sales type × canceled × brand key → lines of the brand, orders (their first
   line of it), Σ quantity, revenue and costs
+- `brand_category_months`: subtree root × month × source × sales type × brand key → orders with a counted
+  line of the brand in the subtree, Σ those lines' quantity, revenue and costs (brands in a subtree; the
+  days around whole months from the lines, as `line_months`)
 - `expense_category_days`, `expense_brand_days`: `expense_days` of the orders with a line in the subtree /
   of the brand
 """
@@ -162,6 +165,34 @@ BRAND_DAYS = Rollup(
     "NOT excluded AND brand_key IS NOT NULL",
 )
 
+#: One row per order, subtree and brand (None included) it has a counted line of: those lines' sums.
+_ORDER_SUBTREE_BRANDS = """(
+    SELECT l.order_id, l.business_day, l.source_id, l.b2b, l.canceled, l.excluded, s.root_id, l.brand_key,
+        sum(l.quantity) AS quantity,
+        sum(l.price_sold * l.quantity) AS revenue,
+        coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
+        coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
+    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
+    GROUP BY ALL
+) AS order_subtree_brands"""
+BRAND_CATEGORY_MONTHS = Rollup(
+    "brand_category_months",
+    (
+        ("category_id", "BIGINT", "root_id"),
+        LINE_MONTHS.keys[0],
+        *_DAY_KEYS[1:],
+        *_B2B,
+        ("brand_key", "VARCHAR", "brand_key"),
+    ),
+    (
+        ("orders", "BIGINT", "count(*)"),
+        *ORDER_CATEGORY_DAYS.measures[1:],
+        ("quantity", "DECIMAL(38, 3)", "sum(quantity)"),
+    ),
+    _ORDER_SUBTREE_BRANDS,
+    "NOT excluded AND NOT canceled",
+)
+
 
 def _expenses_of(orders: str, key: str, alias: str) -> str:
     """Expense rows, each with the `key` of every (order, key) of `orders`."""
@@ -195,7 +226,13 @@ EXPENSE_BRAND_DAYS = _expense_rollup(
 #: Rollups per category subtree or brand (built by their own migration, after `category_subtrees`). The
 #: subtree or brand is their first key: a rebuild stores the rows in key order, so that a query of one
 #: subtree or brand reads the row groups of that one only.
-NARROWED_ROLLUPS = (ORDER_CATEGORY_DAYS, BRAND_DAYS, EXPENSE_CATEGORY_DAYS, EXPENSE_BRAND_DAYS)
+NARROWED_ROLLUPS = (
+    ORDER_CATEGORY_DAYS,
+    BRAND_DAYS,
+    BRAND_CATEGORY_MONTHS,
+    EXPENSE_CATEGORY_DAYS,
+    EXPENSE_BRAND_DAYS,
+)
 ROLLUPS = (*DAY_ROLLUPS, *NARROWED_ROLLUPS)
 
 
