@@ -174,7 +174,9 @@ def views(store: DuckDbSalesStore) -> dict[str, Scope]:
         "this month": Scope(date(2026, 11, 1), LAST, SalesType.RETAIL),
         "last month": Scope(date(2026, 10, 1), date(2026, 10, 31), SalesType.RETAIL),
         "365 days": Scope(*year, SalesType.RETAIL),
-        "365 d, category 2 subtree": Scope(*year, SalesType.RETAIL, category_ids=tree.descendants(2)),
+        "365 d, category 2 subtree": Scope(
+            *year, SalesType.RETAIL, category_ids=tree.descendants(2), category_id=2
+        ),
         "365 d, brand acme": Scope(*year, SalesType.RETAIL, brand_key="acme"),
         "365 d, source 1": Scope(*year, SalesType.RETAIL, source_id=1),
     }

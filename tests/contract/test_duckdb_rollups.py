@@ -18,15 +18,25 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ksales.adapters.duckdb import DuckDbSalesStore, rollups, schema
+from ksales.adapters.duckdb import DuckDbSalesStore, rollups, schema, subtrees
 from ksales.adapters.duckdb.rollup_reads import split
 from ksales.adapters.memory import InMemorySalesStore
+from ksales.domain.categories import CategoryTree
 from ksales.domain.filters import Scope
-from ksales.domain.model import Dictionaries, Order, OrderLine
+from ksales.domain.model import Category, Dictionaries, Order, OrderLine
 from ksales.domain.rules import Rules, SalesType, business_day
 from ksales.ports.store import OrderChanges
 from tests.contract.store_checks import assert_same_aggregates
-from tests.strategies import WHOLE, dictionaries, order_changes, order_sets, rules, scopes
+from tests.strategies import (
+    CATEGORY_IDS,
+    WHOLE,
+    dictionaries,
+    names,
+    order_changes,
+    order_sets,
+    rules,
+    scopes,
+)
 
 
 class RawReads:
@@ -95,6 +105,69 @@ def test_rollups_kept_on_write_equal_a_rebuild_and_the_raw_rows(
         days = sorted({business_day(o, rules.timezone) for o in orders})
         scope_list = data.draw(st.lists(scopes(days), min_size=1, max_size=4), label="scopes")
         assert_same_aggregates(store, RawReads(store), [*WHOLE, *scope_list], [])  # type: ignore[arg-type]
+    finally:
+        store.close()
+
+
+def narrowed(scope: Scope, tree: CategoryTree, root: int | None) -> Scope:
+    """The scope filtered by the subtree of `root` as the service resolves it (its brand dropped, so that
+    one rollup answers), or by its brand alone."""
+    if root is None or root not in tree:
+        return attrs.evolve(scope, category_ids=None, category_id=None)
+    return attrs.evolve(scope, category_ids=tree.descendants(root), category_id=root, brand_key=None)
+
+
+categories = st.lists(st.builds(Category, CATEGORY_IDS, names, st.none() | CATEGORY_IDS), max_size=6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rules=rules,
+    catalog=dictionaries(),
+    orders=order_sets(),
+    change=order_changes,
+    moved=categories,
+    data=st.data(),
+)
+def test_reports_by_subtree_or_brand_equal_the_raw_rows_and_the_fake(
+    rules: Rules,
+    catalog: Dictionaries,
+    orders: list[Order],
+    change: OrderChanges,
+    moved: list[Category],
+    data: st.DataObject,
+) -> None:
+    store, fake = DuckDbSalesStore(None, rules), InMemorySalesStore(rules)
+    try:
+        for s in (store, fake):
+            s.save_dictionaries(catalog)
+            s.apply(OrderChanges(upserts=orders))
+            s.apply(change)
+            s.save_dictionaries(Dictionaries(categories=tuple(moved)))  # parents changed: subtrees too
+        assert rollup_rows(store) == rebuilt_rows(store)
+        tree = CategoryTree(store.categories())
+        days = sorted({business_day(o, rules.timezone) for o in orders})
+        roots = st.none() | CATEGORY_IDS
+        drawn = data.draw(st.lists(st.tuples(scopes(days), roots), min_size=1, max_size=4), label="scopes")
+        scope_list = [narrowed(scope, tree, root) for scope, root in drawn]
+        assert_same_aggregates(store, RawReads(store), scope_list, [])  # type: ignore[arg-type]
+        assert_same_aggregates(store, fake, scope_list, [])
+    finally:
+        store.close()
+
+
+@given(categories=categories)
+def test_the_stored_subtrees_are_the_trees(categories: list[Category]) -> None:
+    store = DuckDbSalesStore(None, Rules())
+    try:
+        store.save_dictionaries(Dictionaries(categories=tuple(categories)))
+        tree = CategoryTree(store.categories())
+        expected = sorted((root.id, c) for root in store.categories() for c in tree.descendants(root.id))
+        stored = store._read(
+            "subtrees", lambda c: c.execute("SELECT * FROM category_subtrees ORDER BY ALL").fetchall()
+        )
+        computed = store._read("subtrees", lambda c: c.execute(f"{subtrees.SELECT} ORDER BY ALL").fetchall())
+        assert stored == computed == expected
     finally:
         store.close()
 

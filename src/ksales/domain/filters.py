@@ -69,6 +69,9 @@ class Scope:
     source_id: int | None = None
     category_ids: frozenset[int] | None = None
     brand_key: str | None = None
+    #: The category whose subtree `category_ids` is (None when they were given as a set): the store keeps
+    #: sums per subtree by its root.
+    category_id: int | None = None
 
     @property
     def narrows_lines(self) -> bool:

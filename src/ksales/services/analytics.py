@@ -112,7 +112,15 @@ class AnalyticsService:
             key = brand_key(filters.brand)
             if key not in {brand_key(b) for b in self.store.brands()}:
                 raise InvalidFilter("brand", "no brand with that name")
-        scope = Scope(period.start, period.end, filters.sales_type, filters.source_id, category_ids, key)
+        scope = Scope(
+            period.start,
+            period.end,
+            filters.sales_type,
+            filters.source_id,
+            category_ids,
+            key,
+            filters.category_id,
+        )
         return ScopedRequest(request, scope)
 
     # --- reports ------------------------------------------------------------------------------

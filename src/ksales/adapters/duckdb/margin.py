@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from ksales.adapters.duckdb.queries import Params, _lines_where, money
-from ksales.adapters.duckdb.rollup_reads import counted_lines, sales_filters
+from ksales.adapters.duckdb.rollup_reads import by_subtree, counted_lines, narrowed, sales_filters
 from ksales.domain.filters import Scope
 from ksales.domain.margin import CostGroup, LineCosts, cost_sort_key
 
@@ -24,11 +24,22 @@ _KEYS = {
 def line_costs(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, by: CostGroup, *, rollups: bool = True
 ) -> list[LineCosts]:
-    """Whole days from the `line_days` rollup (by day, no line filter), whole months of the other groups
-    from `line_months`, the rest from the lines."""
+    """Whole days from the `line_days` rollup (by day, no line filter; the one of the scope's subtree or
+    brand by day, by brand under a brand filter), whole months of the other groups from `line_months`
+    (`brand_category_months` by brand in a subtree), the rest from the lines."""
     params: Params = {}
     measures = "sum(revenue)::VARCHAR, sum(costed_revenue)::VARCHAR, sum(cogs)::VARCHAR"
-    if by is CostGroup.DAY and rollups and not scope.narrows_lines:
+    # The rollups per subtree or brand have days, and brands under a brand filter.
+    per_day = by is CostGroup.DAY or (by is CostGroup.BRAND and scope.category_ids is None)
+    narrow = narrowed(scope, params) if rollups and per_day else None
+    if narrow is not None:
+        params.update(start=scope.start, end=scope.end)
+        key = "business_day" if by is CostGroup.DAY else "brand_key"
+        sql = f"""SELECT {key}, NULL::VARCHAR, {measures} FROM {narrow.lines}
+        WHERE business_day BETWEEN $start AND $end{sales_filters(scope, params)}{narrow.condition}
+            AND NOT canceled
+        GROUP BY ALL"""
+    elif by is CostGroup.DAY and rollups and not scope.narrows_lines:
         params.update(start=scope.start, end=scope.end)
         sql = f"""SELECT business_day, NULL::VARCHAR, {measures} FROM line_days
         WHERE business_day BETWEEN $start AND $end{sales_filters(scope, params)} GROUP BY ALL"""
@@ -41,7 +52,14 @@ def line_costs(
         GROUP BY ALL"""
     else:
         keys = _KEYS[by]
-        lines = counted_lines(scope, params, keys, ["revenue", "costed_revenue", "cogs"], rollups=rollups)
+        lines = counted_lines(
+            scope,
+            params,
+            keys,
+            ["revenue", "costed_revenue", "cogs"],
+            rollups=rollups,
+            subtree_brands=by is CostGroup.BRAND and by_subtree(scope),
+        )
         name = "line_name" if len(keys) == 2 else "NULL::VARCHAR"
         sql = f"SELECT {keys[0]}, {name}, {measures} FROM ({lines}) GROUP BY ALL"
     rows = cursor.execute(sql, params).fetchall()

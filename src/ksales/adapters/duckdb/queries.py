@@ -15,7 +15,13 @@ from typing import Any
 
 import duckdb
 
-from ksales.adapters.duckdb.rollup_reads import counted_lines, line_filter, sales_filters
+from ksales.adapters.duckdb.rollup_reads import (
+    by_subtree,
+    counted_lines,
+    line_filter,
+    narrowed,
+    sales_filters,
+)
 from ksales.adapters.duckdb.tables import OFFER_STOCK, STOCK_SNAPSHOT
 from ksales.domain.filters import Scope
 from ksales.domain.ranking import RankBy, rank_products
@@ -80,15 +86,24 @@ def _grouped(
 ) -> list[Any]:
     """(key, orders, revenue) over counted (or canceled) orders, grouped by `key` ('' for one row).
 
-    Whole orders come from the `order_days` rollup. Under a brand filter alone an order's first line of
-    the brand counts it (no DISTINCT), and whole months come from `line_months`; a category filter counts
-    the distinct orders of the matching lines.
+    Whole orders come from the `order_days` rollup, orders filtered by a subtree or a brand from theirs
+    (`order_category_days`, `brand_days`). Raw, an order's first line of the brand counts it (no
+    DISTINCT), and whole months come from `line_months`; a category filter counts the distinct orders of
+    the matching lines.
     """
     params: Params = {}
     select = f"{key}, " if key else ""
     group = f" GROUP BY {key}" if key else ""
     state = "canceled" if canceled else "NOT canceled"
-    if not scope.narrows_lines and rollups:
+    by = narrowed(scope, params) if rollups else None
+    if by is not None:
+        params.update(start=scope.start, end=scope.end)
+        sql = (
+            f"SELECT {select}coalesce(sum({by.orders}), 0), sum(revenue)::VARCHAR FROM {by.lines}"
+            f" WHERE business_day BETWEEN $start AND $end{sales_filters(scope, params)}{by.condition}"
+            f" AND {state}{group}"
+        )
+    elif not scope.narrows_lines and rollups:
         params.update(start=scope.start, end=scope.end)
         sql = (
             f"SELECT {select}coalesce(sum(orders), 0), sum(revenue)::VARCHAR FROM order_days"
@@ -262,8 +277,21 @@ def brand_breakdown(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, *, rollups: bool = True
 ) -> BrandBreakdown:
     params: Params = {}
+    by = narrowed(scope, params) if rollups and scope.category_ids is None else None
     # An order's first line of a brand is flagged; a category filter may skip that line, though.
-    if scope.category_ids is None:
+    if by is not None:  # the scope's one brand
+        params.update(start=scope.start, end=scope.end)
+        sql = f"""SELECT brand_key, sum(revenue)::VARCHAR, sum(quantity)::VARCHAR, sum(brand_orders)
+        FROM brand_days WHERE business_day BETWEEN $start AND $end{sales_filters(scope, params)}{by.condition}
+            AND NOT canceled
+        GROUP BY brand_key"""
+    elif rollups and by_subtree(scope):
+        lines = counted_lines(
+            scope, params, ["brand_key"], ["revenue", "quantity", "orders"], rollups=True, subtree_brands=True
+        )
+        sql = f"""SELECT brand_key, sum(revenue)::VARCHAR, sum(quantity)::VARCHAR, sum(orders)
+        FROM ({lines}) GROUP BY brand_key"""
+    elif scope.category_ids is None:
         lines = counted_lines(
             scope, params, ["brand_key"], ["revenue", "quantity", "brand_orders"], rollups=rollups
         )
@@ -294,11 +322,16 @@ def expense_totals(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, expense_type_id: int | None, *, rollups: bool = True
 ) -> ExpenseTotals:
     """Paid expenses by type and by day, and how many orders had any, in one grouping-sets scan (of the
-    `expense_days` rollup unless lines narrow the orders)."""
+    `expense_days` rollup, or the one of the scope's subtree or brand)."""
     params: Params = {}
     # Each order's first paid expense (of each type) is flagged: counting them counts orders, no DISTINCT.
     first = "first_paid" if expense_type_id is None else "first_paid_of_type"
-    if scope.narrows_lines or not rollups:
+    by = narrowed(scope, params) if rollups else None
+    if by is not None:
+        table, count, orders = by.expenses, "coalesce(sum(expenses), 0)", f"coalesce(sum({first}), 0)"
+        params.update(start=scope.start, end=scope.end)
+        where = f"business_day BETWEEN $start AND $end{sales_filters(scope, params)}{by.condition}"
+    elif scope.narrows_lines or not rollups:
         table, count, orders = "order_expenses", "count(*)", f"count(*) FILTER (WHERE {first})"
         where = f"{_scope(scope, params)} AND paid"
     else:  # the rollup holds paid expenses of counted sources only
@@ -308,7 +341,7 @@ def expense_totals(
     if expense_type_id is not None:
         params["type"] = expense_type_id
         where += " AND expense_type_id = $type"
-    if scope.narrows_lines:
+    if scope.narrows_lines and by is None:
         where += f" AND order_id IN (SELECT order_id FROM order_lines {_lines_where(scope, params, None)})"
     rows = cursor.execute(
         f"""SELECT GROUPING(expense_type_id), GROUPING(business_day), expense_type_id, business_day,

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from attrs import frozen
+
 from ksales.domain.filters import Scope
 from ksales.domain.rules import SalesType
 
@@ -32,6 +34,8 @@ _MEASURES = {
     "costed_revenue": (f"sum({_REVENUE}) FILTER (WHERE purchased_price > 0)", "sum(costed_revenue)"),
     "cogs": ("sum(purchased_price * quantity) FILTER (WHERE purchased_price > 0)", "sum(cogs)"),
     "brand_orders": ("count(*) FILTER (WHERE brand_first)", "sum(brand_orders)"),
+    # orders of a group: in `brand_category_months` each order is a row of its subtree and brand
+    "orders": ("count(DISTINCT order_id)", "sum(orders)"),
 }
 
 
@@ -68,6 +72,35 @@ def line_filter(scope: Scope, params: Params, *, rollup: bool = False) -> str:
     return "".join(f" AND {c}" for c in conditions)
 
 
+@frozen
+class Narrowed:
+    """The rollups that answer a scope filtered by one category subtree or one brand, and the condition
+    that picks it in them."""
+
+    condition: str
+    #: The per-day rollup of orders and their matching lines, and how many orders a row counts.
+    lines: str
+    orders: str
+    expenses: str
+
+
+def narrowed(scope: Scope, params: Params) -> Narrowed | None:
+    """The rollups per subtree or brand for the scope (None when it is filtered by neither, by both, or by
+    categories that are not a subtree)."""
+    if by_subtree(scope):
+        params["root"] = scope.category_id
+        return Narrowed(" AND category_id = $root", "order_category_days", "orders", "expense_category_days")
+    if scope.brand_key is not None and scope.category_ids is None:
+        params["brand"] = scope.brand_key
+        return Narrowed(" AND brand_key = $brand", "brand_days", "brand_orders", "expense_brand_days")
+    return None
+
+
+def by_subtree(scope: Scope) -> bool:
+    """Whether the scope is filtered by one category subtree alone (the rollups keep those by root)."""
+    return scope.category_id is not None and scope.category_ids is not None and scope.brand_key is None
+
+
 def split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """The whole calendar months inside [start, end] (first days of the first and the last), and the
     day ranges outside them (all of it when no month is whole)."""
@@ -91,10 +124,19 @@ def _next_month(day: date) -> date:
 
 
 def counted_lines(
-    scope: Scope, params: Params, keys: Sequence[str], measures: Sequence[str], *, rollups: bool
+    scope: Scope,
+    params: Params,
+    keys: Sequence[str],
+    measures: Sequence[str],
+    *,
+    rollups: bool,
+    subtree_brands: bool = False,
 ) -> str:
     """A relation of (keys…, measures…) over the scope's counted lines, to be summed again by the keys:
-    one row per group from the whole months' rollup and one from the raw lines of the other days."""
+    one row per group from the whole months' rollup and one from the raw lines of the other days.
+
+    `subtree_brands`: the months from `brand_category_months` (a scope `by_subtree`, keyed by brand).
+    """
     months, raw = split(scope.start, scope.end) if rollups else (None, [(scope.start, scope.end)])
     filters = sales_filters(scope, params)
     parts = []
@@ -112,9 +154,13 @@ def counted_lines(
     if months is not None:
         params["month_first"], params["month_last"] = months
         columns = [*keys, *(f"{_MEASURES[m][1]} AS {m}" for m in measures)]
+        if subtree_brands:
+            params["root"] = scope.category_id
+            table, narrowing = "brand_category_months", " AND category_id = $root"
+        else:
+            table, narrowing = "line_months", line_filter(scope, params, rollup=True)
         parts.append(
-            f"SELECT {', '.join(columns)} FROM line_months"
-            f" WHERE month BETWEEN $month_first AND $month_last{filters}"
-            f"{line_filter(scope, params, rollup=True)} GROUP BY ALL"
+            f"SELECT {', '.join(columns)} FROM {table}"
+            f" WHERE month BETWEEN $month_first AND $month_last{filters}{narrowing} GROUP BY ALL"
         )
     return " UNION ALL ".join(f"({part})" for part in parts)

@@ -13,6 +13,19 @@ split by canceled where a query needs it.
   a month grain because a day × product grain is nearly as large as the lines themselves (2.7 M groups for
   3.4 M lines at 1 M orders) — whole months come from here, the days around them from the lines
 - `expense_days`: day × source × sales type × expense type → paid expenses, Σ amount, first-paid flags
+
+Filtered by a category subtree or a brand, a report counts the orders with a matching line and sums those
+lines; these rollups answer that per day (`subtrees.py` gives each category its subtree's root):
+
+- `order_category_days`: day × source × sales type × canceled × subtree root → orders with a line in the
+  subtree, Σ their revenue and costs there
+- `brand_days`: day × source × sales type × canceled × brand key → lines of the brand, orders (their first
+  line of it), Σ quantity, revenue and costs
+- `brand_category_months`: subtree root × month × source × sales type × brand key → orders with a counted
+  line of the brand in the subtree, Σ those lines' quantity, revenue and costs (brands in a subtree; the
+  days around whole months from the lines, as `line_months`)
+- `expense_category_days`, `expense_brand_days`: `expense_days` of the orders with a line in the subtree /
+  of the brand
 """
 
 from __future__ import annotations
@@ -22,6 +35,8 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 from attrs import frozen
+
+from ksales.adapters.duckdb import subtrees
 
 
 @frozen
@@ -113,23 +128,129 @@ EXPENSE_DAYS = Rollup(
     "order_expenses",
     "NOT excluded AND paid",
 )
-ROLLUPS = (ORDER_DAYS, LINE_DAYS, LINE_MONTHS, EXPENSE_DAYS)
+#: The first rollups (their migration builds these alone).
+DAY_ROLLUPS = (ORDER_DAYS, LINE_DAYS, LINE_MONTHS, EXPENSE_DAYS)
+
+_CANCELED = (("canceled", "BOOLEAN", "canceled"),)
+#: One row per order and subtree it has a line in: its lines' sums there.
+_ORDER_SUBTREES = """(
+    SELECT l.order_id, l.business_day, l.source_id, l.b2b, l.canceled, l.excluded, s.root_id,
+        sum(l.price_sold * l.quantity) AS revenue,
+        coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
+        coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
+    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
+    GROUP BY ALL
+) AS order_subtrees"""
+ORDER_CATEGORY_DAYS = Rollup(
+    "order_category_days",
+    (("category_id", "BIGINT", "root_id"), *_DAY_KEYS, *_B2B, *_CANCELED),
+    (
+        ("orders", "BIGINT", "count(*)"),
+        ("revenue", "DECIMAL(38, 5)", "sum(revenue)"),
+        ("costed_revenue", "DECIMAL(38, 5)", "sum(costed_revenue)"),
+        ("cogs", "DECIMAL(38, 5)", "sum(cogs)"),
+    ),
+    _ORDER_SUBTREES,
+    "NOT excluded",
+)
+BRAND_DAYS = Rollup(
+    "brand_days",
+    (("brand_key", "VARCHAR", "brand_key"), *_DAY_KEYS, *_B2B, *_CANCELED),
+    (
+        ("lines", "BIGINT", "count(*)"),
+        *_COSTS,
+        ("quantity", "DECIMAL(38, 3)", "sum(quantity)"),
+        ("brand_orders", "BIGINT", "count(*) FILTER (WHERE brand_first)"),
+    ),
+    "order_lines",
+    "NOT excluded AND brand_key IS NOT NULL",
+)
+
+#: One row per order, subtree and brand (None included) it has a counted line of: those lines' sums.
+_ORDER_SUBTREE_BRANDS = """(
+    SELECT l.order_id, l.business_day, l.source_id, l.b2b, l.canceled, l.excluded, s.root_id, l.brand_key,
+        sum(l.quantity) AS quantity,
+        sum(l.price_sold * l.quantity) AS revenue,
+        coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
+        coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
+    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
+    GROUP BY ALL
+) AS order_subtree_brands"""
+BRAND_CATEGORY_MONTHS = Rollup(
+    "brand_category_months",
+    (
+        ("category_id", "BIGINT", "root_id"),
+        LINE_MONTHS.keys[0],
+        *_DAY_KEYS[1:],
+        *_B2B,
+        ("brand_key", "VARCHAR", "brand_key"),
+    ),
+    (
+        ("orders", "BIGINT", "count(*)"),
+        *ORDER_CATEGORY_DAYS.measures[1:],
+        ("quantity", "DECIMAL(38, 3)", "sum(quantity)"),
+    ),
+    _ORDER_SUBTREE_BRANDS,
+    "NOT excluded AND NOT canceled",
+)
+
+
+def _expenses_of(orders: str, key: str, alias: str) -> str:
+    """Expense rows, each with the `key` of every (order, key) of `orders`."""
+    return f"""(
+    SELECT e.*, o.{key} AS narrowed_by FROM order_expenses e JOIN ({orders}) o ON o.order_id = e.order_id
+) AS {alias}"""
+
+
+def _expense_rollup(table: str, key: tuple[str, str], orders: str) -> Rollup:
+    name, kind = key
+    return Rollup(
+        table,
+        ((name, kind, "narrowed_by"), *_DAY_KEYS, *_B2B, ("expense_type_id", "BIGINT", "expense_type_id")),
+        EXPENSE_DAYS.measures,
+        _expenses_of(orders, name, f"{table}_raw"),
+        EXPENSE_DAYS.where,
+    )
+
+
+EXPENSE_CATEGORY_DAYS = _expense_rollup(
+    "expense_category_days",
+    ("category_id", "BIGINT"),
+    """SELECT DISTINCT l.order_id, s.root_id AS category_id
+    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id""",
+)
+EXPENSE_BRAND_DAYS = _expense_rollup(
+    "expense_brand_days",
+    ("brand_key", "VARCHAR"),
+    "SELECT DISTINCT order_id, brand_key FROM order_lines WHERE brand_key IS NOT NULL",
+)
+#: Rollups per category subtree or brand (built by their own migration, after `category_subtrees`). The
+#: subtree or brand is their first key: a rebuild stores the rows in key order, so that a query of one
+#: subtree or brand reads the row groups of that one only.
+NARROWED_ROLLUPS = (
+    ORDER_CATEGORY_DAYS,
+    BRAND_DAYS,
+    BRAND_CATEGORY_MONTHS,
+    EXPENSE_CATEGORY_DAYS,
+    EXPENSE_BRAND_DAYS,
+)
+ROLLUPS = (*DAY_ROLLUPS, *NARROWED_ROLLUPS)
 
 
 def _order_key(rollup: Rollup) -> str:
     return "id" if rollup.raw == "orders" else "order_id"
 
 
-def create_statements() -> list[str]:
-    return [rollup.create() for rollup in ROLLUPS]
+def create_statements(rollups: Sequence[Rollup] = ROLLUPS) -> list[str]:
+    return [rollup.create() for rollup in rollups]
 
 
-def rebuild_statements() -> list[str]:
-    """Recompute every rollup from the raw rows."""
+def rebuild_statements(rollups: Sequence[Rollup] = ROLLUPS) -> list[str]:
+    """Recompute the rollups from the raw rows."""
     statements = []
-    for rollup in ROLLUPS:
+    for rollup in rollups:
         statements.append(f"DELETE FROM {rollup.table}")
-        statements.append(f"INSERT INTO {rollup.table} {rollup.aggregate()}")
+        statements.append(f"INSERT INTO {rollup.table} {rollup.aggregate()} ORDER BY ALL")
     return statements
 
 
@@ -151,9 +272,41 @@ def stale(cursor: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
 
 
 def rebuild(cursor: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every rollup from the raw rows, inside the caller's transaction."""
-    for statement in rebuild_statements():
+    """Recompute the category subtrees and every rollup from the raw rows, inside the caller's transaction."""
+    for statement in ("DELETE FROM category_subtrees", subtrees.FILL[1], *rebuild_statements()):
         cursor.execute(statement)
+
+
+def refresh_subtrees(cursor: duckdb.DuckDBPyConnection) -> None:
+    """After the categories changed: the subtrees that changed, and the rollups of the orders with a line
+    filed in a category whose subtree roots changed (in the caller's transaction)."""
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE new_subtrees AS {subtrees.SELECT}")
+    changed = [
+        row[0]
+        for row in cursor.execute(
+            """SELECT DISTINCT category_id FROM (
+                (SELECT * FROM category_subtrees EXCEPT SELECT * FROM new_subtrees)
+                UNION ALL (SELECT * FROM new_subtrees EXCEPT SELECT * FROM category_subtrees)
+            )"""
+        ).fetchall()
+    ]
+    if not changed:
+        cursor.execute("DROP TABLE new_subtrees")
+        return
+    orders = [
+        row[0]
+        for row in cursor.execute(
+            "SELECT DISTINCT order_id FROM order_lines WHERE category_id IN (SELECT unnest($ids::BIGINT[]))",
+            {"ids": changed},
+        ).fetchall()
+    ]
+    deltas = Deltas(cursor)
+    deltas.subtract(orders)
+    cursor.execute("DELETE FROM category_subtrees")
+    cursor.execute("INSERT INTO category_subtrees SELECT * FROM new_subtrees")
+    cursor.execute("DROP TABLE new_subtrees")
+    deltas.add(orders)
+    deltas.fold()
 
 
 class Deltas:

@@ -16,6 +16,7 @@ from ksales.adapters.duckdb import customer_months as _customer_months
 from ksales.adapters.duckdb import customer_table as _customer_table
 from ksales.adapters.duckdb import rollups as _rollups
 from ksales.adapters.duckdb import stock_days as _stock_days
+from ksales.adapters.duckdb import subtrees as _subtrees
 from ksales.adapters.duckdb.transaction import transaction
 
 #: Money is exact to the cent and quantities to a thousandth (KeyCRM allows fractional units).
@@ -151,7 +152,10 @@ _V_PACE = (
 
 # Rollups (SPEC §8): sums per day (per month for products) kept on write by `rollups.Deltas`, built here
 # for the orders already stored.
-_V_ROLLUPS = (*_rollups.create_statements(), *_rollups.rebuild_statements())
+_V_ROLLUPS = (
+    *_rollups.create_statements(_rollups.DAY_ROLLUPS),
+    *_rollups.rebuild_statements(_rollups.DAY_ROLLUPS),
+)
 
 # Customer months: counted orders and revenue per buyer, month, sales type and source (the cohorts' activity),
 # maintained on write by `customer_months.refresh_customer_months`; filled from the orders here.
@@ -160,6 +164,13 @@ _V_CUSTOMER_MONTHS = (_customer_months.CREATE, *_customer_months.BACKFILL)
 # Stock days: each snapshot day's available units and value at cost (the stock trend), written with the
 # snapshot by `stock_days.refresh_stock_day`; built here from the snapshots already stored.
 _V_STOCK_DAYS = (_stock_days.CREATE, *_stock_days.BACKFILL)
+
+# Rollups per category subtree and per brand (the filtered reports), on the categories' subtrees as rows.
+_V_NARROWED_ROLLUPS = (
+    *_subtrees.FILL,
+    *_rollups.create_statements(_rollups.NARROWED_ROLLUPS),
+    *_rollups.rebuild_statements(_rollups.NARROWED_ROLLUPS),
+)
 
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
 MIGRATIONS: Sequence[Sequence[str]] = (
@@ -171,6 +182,7 @@ MIGRATIONS: Sequence[Sequence[str]] = (
     _V_CUSTOMER_MONTHS,
     _V_STOCK_DAYS,
     _V_ROLLUPS,
+    _V_NARROWED_ROLLUPS,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import duckdb
 
 from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_days
-from ksales.adapters.duckdb.rollups import Deltas
+from ksales.adapters.duckdb.rollups import Deltas, refresh_subtrees
 from ksales.adapters.duckdb.rows import (
     Row,
     arrow_table,
@@ -167,7 +167,8 @@ def _upsert(
 
 
 def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictionaries) -> None:
-    """Upsert every dictionary (the last entry of an id wins) and re-file lines of changed products."""
+    """Upsert every dictionary (the last entry of an id wins), re-file the orders of changed subtrees and
+    the lines of changed products."""
     products = rows_by_id(dictionaries.products, product_row)
     for table, columns, rows in (
         ("sources", SOURCE.columns, rows_by_id(dictionaries.sources, fields_row(SOURCE))),
@@ -181,6 +182,8 @@ def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictiona
         ("products", PRODUCT_COLUMNS, products),
     ):
         _upsert(cursor, table, columns, list(rows.values()))
+    if dictionaries.categories:
+        refresh_subtrees(cursor)
     if products:
         _refile_lines(cursor, sorted(products))
 
