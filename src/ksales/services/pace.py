@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from ksales.domain.errors import InvalidParameter
 from ksales.domain.filters import Filters, Scope
@@ -42,10 +42,20 @@ def cut_for(period: Period, now: datetime) -> time | None:
 
 
 def cut_totals(store: SalesStore, scope: Scope, until: time | None, canceled: bool = False) -> Totals:
-    """The scope's totals (or returns), the last day cut at `until` when there is a cut."""
+    """The scope's totals (or returns), the last day cut at `until` when there is a cut.
+
+    The whole days before the last are the plain totals (read from the rollups), and only the last day's
+    orders are cut: a year's cut totals read one day of orders, not a year of them.
+    """
     if until is None:
         return store.returns(scope) if canceled else store.totals(scope)
-    return store.totals_until(scope, until, canceled)
+    last = evolve(scope, start=scope.end)
+    if scope.start == scope.end:
+        return store.totals_until(last, until, canceled)
+    whole = evolve(scope, end=scope.end - timedelta(days=1))
+    before = store.returns(whole) if canceled else store.totals(whole)
+    cut = store.totals_until(last, until, canceled)
+    return Totals(before.orders + cut.orders, before.revenue + cut.revenue)
 
 
 def projection(
