@@ -22,7 +22,7 @@ from ksales.domain.milestones import MilestoneConfig, evaluate
 from ksales.domain.model import Category, ExpenseType, Source
 from ksales.domain.money import ZERO, average, percent
 from ksales.domain.pace import until_label
-from ksales.domain.ranking import RankBy, rank_products
+from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     AovPoint,
     BrandAnalytics,
@@ -185,19 +185,8 @@ class AnalyticsService:
         self, request: ReportRequest | ScopedRequest, limit: int = 10, by: RankBy = RankBy.QUANTITY
     ) -> TopProducts:
         request, scope = self._resolve(request)
-        ranking = self._ranking(scope, by, limit)
+        ranking = self.store.product_ranking(scope, by, limit)
         return TopProducts(request.period, request.filters, by.value, self._product_rows(ranking, by))
-
-    def _ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
-        """The top `limit` by `by`, ranked from the scope's product totals: a view ranks them both ways
-        (and the margins name them) from one read of the store (the memo's)."""
-        products = self.store.product_totals(scope)
-        return ProductRanking(
-            tuple(rank_products(products, by)[:limit]),
-            len(products),
-            sum((p.quantity for p in products), ZERO),
-            sum((p.revenue for p in products), ZERO),
-        )
 
     @staticmethod
     def _product_rows(ranking: ProductRanking, by: RankBy) -> tuple[ProductRow, ...]:
@@ -218,7 +207,7 @@ class AnalyticsService:
         self, request: ReportRequest | ScopedRequest, limit: int = 10
     ) -> ProductPerformance:
         request, scope = self._resolve(request)
-        ranking = self._ranking(scope, RankBy.REVENUE, limit)
+        ranking = self.store.product_ranking(scope, RankBy.REVENUE, limit)
         categories = self._tree().roll_up(self.store.category_totals(scope))
         metrics = ProductMetrics(
             products=ranking.products, revenue=ranking.revenue, quantity=ranking.quantity
