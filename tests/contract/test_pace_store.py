@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import attrs
 import duckdb
 
 from ksales.adapters.duckdb import DuckDbSalesStore, schema
@@ -15,8 +16,10 @@ from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.filters import Scope
 from ksales.domain.goals import MonthlyGoal
 from ksales.domain.model import Dictionaries, Order, OrderLine, Product
+from ksales.domain.results import Totals
 from ksales.domain.rules import Rules, SalesType
 from ksales.ports.store import OrderChanges, SalesStore
+from ksales.services.pace import cut_totals
 from tests.contract.store_checks import assert_same_aggregates, assert_same_lookups
 
 KYIV = Rules(timezone=ZoneInfo("Europe/Kyiv"))
@@ -63,6 +66,19 @@ def test_the_cut_counts_orders_placed_before_it_on_the_last_day_only() -> None:
         ]
     finally:
         store.close()
+
+
+def test_the_services_cut_of_whole_days_and_the_last_day_is_the_stores_cut() -> None:
+    """`pace.cut_totals` reads whole days as plain totals and cuts only the last day: the same figures."""
+    for store in (filled(DuckDbSalesStore(None, KYIV)), filled(InMemorySalesStore(KYIV))):
+        long = [attrs.evolve(s, start=date(2026, 10, 1)) for s in (DAY, BRAND)]  # past `SPLIT_DAYS`
+        for scope in (DAY, BRAND, *long, Scope(date(2026, 12, 2), date(2026, 12, 2), SalesType.ALL)):
+            for until in (time(10, 42), time(10, 42, 1), time(0, 0)):
+                for canceled in (False, True):
+                    expected = store.totals_until(scope, until, canceled)
+                    assert cut_totals(store, scope, until, canceled) == expected
+        assert cut_totals(store, DAY, time(10, 42)).revenue == Decimal(4100)
+        assert cut_totals(store, long[0], time(10, 42)) == Totals(2, Decimal(4100))
 
 
 def test_a_store_of_the_previous_version_gets_its_times_back_filled(tmp_path: Path) -> None:

@@ -55,6 +55,14 @@ def filters_json(filters: Filters) -> dict[str, Any]:
 
 def to_json(value: Any, key: str | None = None) -> Any:
     """Recursively convert a result; periods and filters take their echo shape."""
+    kind = type(value)
+    # The common leaves first, by exact type: a view's answer is thousands of them.
+    if kind is Decimal:
+        return number(value, _MILLI if key in _PRECISE_FIELDS else _CENT)
+    if kind is date:
+        return value.isoformat()
+    if value is None or kind is int or kind is str or kind is bool:
+        return value
     if isinstance(value, Period):
         return period_json(value)
     if isinstance(value, Filters):
@@ -67,17 +75,30 @@ def to_json(value: Any, key: str | None = None) -> Any:
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if attrs.has(type(value)):
-        renames = _RENAMES.get(type(value), {})
-        return {
-            renames.get(f.name, f.name): to_json(getattr(value, f.name), f.name)
-            for f in attrs.fields(type(value))
-        }
+    fields = _fields(kind)
+    if fields is not None:
+        return {name: to_json(getattr(value, field), field) for name, field in fields}
     if isinstance(value, list | tuple):
         return [to_json(item, key) for item in value]
     if isinstance(value, dict):
         return {str(k): to_json(v, str(k)) for k, v in value.items()}
     return value
+
+
+#: attrs class → its (JSON key, field name) pairs; None for other types (filled as types are seen).
+_FIELDS: dict[type, tuple[tuple[str, str], ...] | None] = {}
+
+
+def _fields(kind: type) -> tuple[tuple[str, str], ...] | None:
+    found = _FIELDS.get(kind, ())
+    if found != ():
+        return found
+    fields = None
+    if attrs.has(kind):
+        renames = _RENAMES.get(kind, {})
+        fields = tuple((renames.get(f.name, f.name), f.name) for f in attrs.fields(kind))
+    _FIELDS[kind] = fields
+    return fields
 
 
 class UnreadableJson(ValueError):

@@ -54,6 +54,7 @@ from ksales.ports.clock import Clock
 from ksales.ports.store import SalesStore
 from ksales.services import customers, pace
 from ksales.services.margin import margin_report, profit_report
+from ksales.services.memo import memoised
 from ksales.services.params import ReportRequest, parse_request
 
 
@@ -76,7 +77,9 @@ class AnalyticsService:
         clock: Clock,
         goals: Sequence[MonthlyGoal] = (),
     ) -> None:
-        self.store = store
+        #: The store's reads memoised per data version: a view's reports share the figures they have in
+        #: common, and requests sent at once compute each of them once (`services/memo.py`).
+        self.store = memoised(store)
         self.rules = rules
         self.milestones = milestones
         self.clock = clock

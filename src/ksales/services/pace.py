@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from ksales.domain.errors import InvalidParameter
 from ksales.domain.filters import Filters, Scope
@@ -32,6 +32,8 @@ from ksales.ports.store import SalesStore
 
 #: Goals are kept for these sales types, each its own (`all` is not the sum).
 GOAL_SALES_TYPES = (SalesType.RETAIL, SalesType.B2B, SalesType.ALL)
+#: Cut totals over more days than this read the whole days apart from the last (`cut_totals`).
+SPLIT_DAYS = 31
 #: The largest goal an admin may set (the store keeps DECIMAL(18, 2)).
 MAX_GOAL = Decimal("1e15")
 
@@ -42,10 +44,21 @@ def cut_for(period: Period, now: datetime) -> time | None:
 
 
 def cut_totals(store: SalesStore, scope: Scope, until: time | None, canceled: bool = False) -> Totals:
-    """The scope's totals (or returns), the last day cut at `until` when there is a cut."""
+    """The scope's totals (or returns), the last day cut at `until` when there is a cut.
+
+    Over more than `SPLIT_DAYS`, the whole days before the last are the plain totals (read from the
+    rollups) and only the last day's orders are cut: a year's cut totals read one day of orders, not a year
+    of them. A month of orders costs less read once than as two queries (measured on the bench store).
+    """
     if until is None:
         return store.returns(scope) if canceled else store.totals(scope)
-    return store.totals_until(scope, until, canceled)
+    if (scope.end - scope.start).days < SPLIT_DAYS:
+        return store.totals_until(scope, until, canceled)
+    last = evolve(scope, start=scope.end)
+    whole = evolve(scope, end=scope.end - timedelta(days=1))
+    before = store.returns(whole) if canceled else store.totals(whole)
+    cut = store.totals_until(last, until, canceled)
+    return Totals(before.orders + cut.orders, before.revenue + cut.revenue)
 
 
 def projection(

@@ -9,7 +9,14 @@ from __future__ import annotations
 import duckdb
 
 from ksales.adapters.duckdb.queries import Params, _lines_where, money
-from ksales.adapters.duckdb.rollup_reads import by_subtree, counted_lines, narrowed, sales_filters
+from ksales.adapters.duckdb.rollup_reads import (
+    LINES,
+    by_subtree,
+    counted_lines,
+    narrowed,
+    netted_lines,
+    sales_filters,
+)
 from ksales.domain.filters import Scope
 from ksales.domain.margin import CostGroup, LineCosts, cost_sort_key
 
@@ -50,6 +57,11 @@ def line_costs(
             sum(purchased_price * quantity) FILTER (WHERE purchased_price > 0)::VARCHAR
         FROM order_lines {_lines_where(scope, params)}
         GROUP BY ALL"""
+    elif by is CostGroup.PRODUCT and not scope.narrows_lines:
+        # A month the scope covers mostly is read whole less its other days (as the product totals are).
+        keys = _KEYS[by]
+        lines = netted_lines(scope, params, keys, ["revenue", "costed_revenue", "cogs"], rollups=rollups)
+        sql = f"SELECT {keys[0]}, line_name, {measures} FROM ({lines}) GROUP BY ALL HAVING sum({LINES}) <> 0"
     else:
         keys = _KEYS[by]
         lines = counted_lines(

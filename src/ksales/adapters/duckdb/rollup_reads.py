@@ -164,3 +164,79 @@ def counted_lines(
             f" WHERE month BETWEEN $month_first AND $month_last{filters}{narrowing} GROUP BY ALL"
         )
     return " UNION ALL ".join(f"({part})" for part in parts)
+
+
+def netted_split(
+    start: date, end: date
+) -> tuple[tuple[date, date] | None, list[tuple[date, date]], list[tuple[date, date]]]:
+    """Like `split`, but a month the period covers at least half of is read whole from the rollup, less the
+    lines of its days outside the period: (months, day ranges to add, day ranges to subtract).
+
+    A period ending today covers most of this month, whose remaining days have no lines yet: its month is
+    read from the rollup instead of grouping its lines so far.
+    """
+    first, last = start.replace(day=1), end.replace(day=1)
+    add: list[tuple[date, date]] = []
+    subtract: list[tuple[date, date]] = []
+    low, high = first, last
+    for month in sorted({first, last}):
+        month_end = _next_month(month) - timedelta(days=1)
+        covered = (min(end, month_end) - max(start, month)).days + 1
+        outside = [
+            r
+            for r in ((month, start - timedelta(days=1)), (end + timedelta(days=1), month_end))
+            if r[0] <= r[1]
+        ]
+        if not outside:
+            continue
+        if 2 * covered >= monthrange(month.year, month.month)[1]:
+            subtract.extend(outside)
+            continue
+        add.append((max(start, month), min(end, month_end)))
+        if month == first:
+            low = _next_month(first)
+        if month == last:
+            high = (last - timedelta(days=1)).replace(day=1)
+    return ((low, high) if low <= high else None), add, subtract
+
+
+#: Counted lines of each group, to drop the groups a subtraction leaves without lines.
+LINES = "lines"
+
+
+def netted_lines(
+    scope: Scope, params: Params, keys: Sequence[str], measures: Sequence[str], *, rollups: bool
+) -> str:
+    """`counted_lines` over `netted_split`'s months and days, with a `lines` measure: sum the relation again
+    by the keys and keep the groups whose `lines` is not 0 (the months' groups with lines only on the days
+    taken off)."""
+    months, add, subtract = (
+        netted_split(scope.start, scope.end) if rollups else (None, [(scope.start, scope.end)], [])
+    )
+    filters = sales_filters(scope, params)
+    parts = []
+    for name, negate, ranges in (("add", "", add), ("subtract", "-", subtract)):
+        if not ranges:
+            continue
+        days = []
+        for n, (first, last) in enumerate(ranges):
+            params[f"{name}_from{n}"], params[f"{name}_to{n}"] = first, last
+            days.append(f"business_day BETWEEN ${name}_from{n} AND ${name}_to{n}")
+        columns = [f"{_KEYS[k]} AS {k}" for k in keys] + [
+            f"{negate}({_MEASURES[m][0]}) AS {m}" for m in measures
+        ]
+        columns.append(f"{negate}count(*) AS {LINES}")
+        parts.append(
+            f"SELECT {', '.join(columns)} FROM order_lines"
+            f" WHERE ({' OR '.join(days)}) AND NOT excluded AND NOT canceled{filters}"
+            f"{line_filter(scope, params)} GROUP BY ALL"
+        )
+    if months is not None:
+        params["month_first"], params["month_last"] = months
+        columns = [*keys, *(f"{_MEASURES[m][1]} AS {m}" for m in measures), f"sum(lines) AS {LINES}"]
+        parts.append(
+            f"SELECT {', '.join(columns)} FROM line_months"
+            f" WHERE month BETWEEN $month_first AND $month_last{filters}"
+            f"{line_filter(scope, params, rollup=True)} GROUP BY ALL"
+        )
+    return " UNION ALL ".join(f"({part})" for part in parts)
