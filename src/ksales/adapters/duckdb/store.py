@@ -309,7 +309,9 @@ class DuckDbSalesStore:
         )
 
     def customer_counts(self, scope: Scope) -> CustomerCounts:
-        return self._read("counting customers", lambda c: queries.customer_counts(c, scope))
+        return self._read(
+            "counting customers", lambda c: queries.customer_counts(c, scope, rollups=self.rollups)
+        )
 
     def customer_revenue(self, scope: Scope) -> CustomerRevenue:
         return self._read("splitting customer revenue", lambda c: customer_revenue(c, scope))
