@@ -23,13 +23,14 @@ from ksales.adapters.duckdb.rollup_reads import split
 from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.categories import CategoryTree
 from ksales.domain.filters import Scope
-from ksales.domain.model import Category, Dictionaries, Order, OrderLine
+from ksales.domain.model import Category, Dictionaries, Order, OrderLine, Product
 from ksales.domain.rules import Rules, SalesType, business_day
 from ksales.ports.store import OrderChanges
 from tests.contract.store_checks import assert_same_aggregates
 from tests.strategies import (
     CATEGORY_IDS,
     WHOLE,
+    brands,
     dictionaries,
     names,
     order_changes,
@@ -118,6 +119,7 @@ def narrowed(scope: Scope, tree: CategoryTree, root: int | None) -> Scope:
 
 
 categories = st.lists(st.builds(Category, CATEGORY_IDS, names, st.none() | CATEGORY_IDS), max_size=6)
+PRODUCTS, TREE = range(1, 9), range(1, 7)  # the ids of `PRODUCT_IDS` and `CATEGORY_IDS`
 
 
 @settings(max_examples=25, deadline=None)
@@ -138,6 +140,18 @@ def test_reports_by_subtree_or_brand_equal_the_raw_rows_and_the_fake(
     data: st.DataObject,
 ) -> None:
     store, fake = DuckDbSalesStore(None, rules), InMemorySalesStore(rules)
+    # Every product filed and every category known (before the drawn catalog's), so that lines in subtrees
+    # and of brands are common.
+    filed = data.draw(st.tuples(*(st.tuples(CATEGORY_IDS, brands) for _ in PRODUCTS)), label="filed")
+    tree_ = data.draw(st.tuples(*(st.none() | CATEGORY_IDS for _ in TREE)), label="tree")
+    catalog = attrs.evolve(
+        catalog,
+        products=(
+            *(Product(p, "P", c, b) for p, (c, b) in zip(PRODUCTS, filed, strict=True)),
+            *catalog.products,
+        ),
+        categories=(*(Category(c, "C", p) for c, p in zip(TREE, tree_, strict=True)), *catalog.categories),
+    )
     try:
         for s in (store, fake):
             s.save_dictionaries(catalog)
@@ -149,7 +163,10 @@ def test_reports_by_subtree_or_brand_equal_the_raw_rows_and_the_fake(
         days = sorted({business_day(o, rules.timezone) for o in orders})
         roots = st.none() | CATEGORY_IDS
         drawn = data.draw(st.lists(st.tuples(scopes(days), roots), min_size=1, max_size=4), label="scopes")
-        scope_list = [narrowed(scope, tree, root) for scope, root in drawn]
+        everything = next(w for w in WHOLE if w.sales_type is SalesType.ALL)  # whole months, canceled too
+        scope_list = [narrowed(everything, tree, c.id) for c in store.categories()]
+        scope_list += [attrs.evolve(everything, brand_key=b) for b in ("acme", "zed")]
+        scope_list += [narrowed(scope, tree, root) for scope, root in drawn]
         assert_same_aggregates(store, RawReads(store), scope_list, [])  # type: ignore[arg-type]
         assert_same_aggregates(store, fake, scope_list, [])
     finally:

@@ -88,7 +88,7 @@ def test_unknown_filters_are_invalid(analytics: AnalyticsService) -> None:
 def test_a_request_is_resolved_once_into_its_scope(analytics: AnalyticsService) -> None:
     scoped = analytics.parse({"period": "month", "sales_type": "all", "category_id": "1", "brand": " Mango "})
     assert scoped.scope == Scope(
-        date(2026, 11, 1), TODAY, SalesType.ALL, None, frozenset({1, 11, 111, 12}), "mango"
+        date(2026, 11, 1), TODAY, SalesType.ALL, None, frozenset({1, 11, 111, 12}), "mango", category_id=1
     )
     assert analytics.resolve(scoped) is scoped
     assert analytics.summary(scoped) == analytics.summary(scoped.request)

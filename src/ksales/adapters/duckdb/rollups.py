@@ -49,6 +49,8 @@ class Rollup:
     keys: tuple[tuple[str, str, str], ...]
     #: (name, type, aggregate over raw rows); the first one counts rows: a group at 0 is dropped
     measures: tuple[tuple[str, str, str], ...]
+    #: the raw table, or a subquery over raw tables in which `{only}` stands for ` AND ` the orders'
+    #: condition (so that a write's `Deltas` aggregate its orders' rows alone, not every row)
     raw: str
     where: str
 
@@ -62,7 +64,11 @@ class Rollup:
         factor = "" if sign == 1 else " * -1"
         measures = ", ".join(f"({expr}){factor} AS {name}" for name, _, expr in self.measures)
         where = self.where + (f" AND {only}" if only else "")
-        return f"SELECT {keys}, {measures} FROM {self.raw} WHERE {where} GROUP BY ALL"
+        return f"SELECT {keys}, {measures} FROM {self.rows(only)} WHERE {where} GROUP BY ALL"
+
+    def rows(self, only: str = "") -> str:
+        """The raw relation (narrowed inside to the orders `only` names)."""
+        return self.raw.replace("{only}", f" AND {only}" if only else "")
 
 
 _DAY_KEYS = (("business_day", "DATE", "business_day"), ("source_id", "BIGINT", "source_id"))
@@ -139,6 +145,7 @@ _ORDER_SUBTREES = """(
         coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
         coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
     FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
+    WHERE true{only}
     GROUP BY ALL
 ) AS order_subtrees"""
 ORDER_CATEGORY_DAYS = Rollup(
@@ -174,6 +181,7 @@ _ORDER_SUBTREE_BRANDS = """(
         coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
         coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
     FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
+    WHERE true{only}
     GROUP BY ALL
 ) AS order_subtree_brands"""
 BRAND_CATEGORY_MONTHS = Rollup(
@@ -198,7 +206,8 @@ BRAND_CATEGORY_MONTHS = Rollup(
 def _expenses_of(orders: str, key: str, alias: str) -> str:
     """Expense rows, each with the `key` of every (order, key) of `orders`."""
     return f"""(
-    SELECT e.*, o.{key} AS narrowed_by FROM order_expenses e JOIN ({orders}) o ON o.order_id = e.order_id
+    SELECT e.*, o.{key} AS narrowed_by
+    FROM (SELECT * FROM order_expenses WHERE true{{only}}) e JOIN ({orders}) o ON o.order_id = e.order_id
 ) AS {alias}"""
 
 
@@ -217,12 +226,12 @@ EXPENSE_CATEGORY_DAYS = _expense_rollup(
     "expense_category_days",
     ("category_id", "BIGINT"),
     """SELECT DISTINCT l.order_id, s.root_id AS category_id
-    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id""",
+    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id WHERE true{only}""",
 )
 EXPENSE_BRAND_DAYS = _expense_rollup(
     "expense_brand_days",
     ("brand_key", "VARCHAR"),
-    "SELECT DISTINCT order_id, brand_key FROM order_lines WHERE brand_key IS NOT NULL",
+    "SELECT DISTINCT order_id, brand_key FROM order_lines WHERE brand_key IS NOT NULL{only}",
 )
 #: Rollups per category subtree or brand (built by their own migration, after `category_subtrees`). The
 #: subtree or brand is their first key: a rebuild stores the rows in key order, so that a query of one
@@ -264,7 +273,7 @@ def stale(cursor: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
             f"SELECT coalesce(sum({rows}), 0), coalesce(sum({total}), 0) FROM {rollup.table}"
         ).fetchone()
         raw = cursor.execute(
-            f"SELECT {count}, coalesce({summed}, 0) FROM {rollup.raw} WHERE {rollup.where}"
+            f"SELECT {count}, coalesce({summed}, 0) FROM {rollup.rows()} WHERE {rollup.where}"
         ).fetchone()
         if tuple(kept or ()) != tuple(raw or ()):
             found.append(rollup.table)
