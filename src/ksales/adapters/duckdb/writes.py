@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import duckdb
 
 from ksales.adapters.duckdb.derived import refresh_brand_firsts, refresh_first_days
-from ksales.adapters.duckdb.rollups import Deltas, refresh_subtrees
+from ksales.adapters.duckdb.rollups import Deltas, refresh_subtrees, reworking
 from ksales.adapters.duckdb.rows import (
     Row,
     arrow_table,
@@ -202,15 +202,12 @@ def _refile_lines(cursor: duckdb.DuckDBPyConnection, product_ids: list[int]) -> 
     )
     if not refiled:
         return
-    deltas = Deltas(cursor)
-    deltas.subtract(refiled)
-    cursor.execute(
-        f"UPDATE order_lines SET category_id = p.category_id, brand_key = p.brand_key FROM {changed}",
-        [product_ids],
-    )
-    refresh_brand_firsts(cursor, refiled)
-    deltas.add(refiled)
-    deltas.fold()
+    with reworking(cursor, refiled):
+        cursor.execute(
+            f"UPDATE order_lines SET category_id = p.category_id, brand_key = p.brand_key FROM {changed}",
+            [product_ids],
+        )
+        refresh_brand_firsts(cursor, refiled)
 
 
 def write_stock_snapshot(cursor: duckdb.DuckDBPyConnection, snapshot: StockSnapshot) -> None:
