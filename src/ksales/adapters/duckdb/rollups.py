@@ -139,16 +139,24 @@ EXPENSE_DAYS = Rollup(
 DAY_ROLLUPS = (ORDER_DAYS, LINE_DAYS, LINE_MONTHS, EXPENSE_DAYS)
 
 _CANCELED = (("canceled", "BOOLEAN", "canceled"),)
-#: One row per order and subtree it has a line in: its lines' sums there.
-_ORDER_SUBTREES = """(
-    SELECT l.order_id, l.business_day, l.source_id, l.b2b, l.canceled, l.excluded, s.root_id,
+
+
+def _order_subtree_sums(alias: str, brand: bool = False) -> str:
+    """One row per order and subtree it has a line in (and brand, None included, with `brand`): the sums
+    of those lines there."""
+    key, quantity = (", l.brand_key", "\n        sum(l.quantity) AS quantity,") if brand else ("", "")
+    return f"""(
+    SELECT l.order_id, l.business_day, l.source_id, l.b2b, l.canceled, l.excluded, s.root_id{key},{quantity}
         sum(l.price_sold * l.quantity) AS revenue,
         coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
         coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
     FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
-    WHERE true{only}
+    WHERE true{{only}}
     GROUP BY ALL
-) AS order_subtrees"""
+) AS {alias}"""
+
+
+_ORDER_SUBTREES = _order_subtree_sums("order_subtrees")
 ORDER_CATEGORY_DAYS = Rollup(
     "order_category_days",
     (("category_id", "BIGINT", "root_id"), *_DAY_KEYS, *_B2B, *_CANCELED),
@@ -174,17 +182,7 @@ BRAND_DAYS = Rollup(
     "NOT excluded AND brand_key IS NOT NULL",
 )
 
-#: One row per order, subtree and brand (None included) it has a counted line of: those lines' sums.
-_ORDER_SUBTREE_BRANDS = """(
-    SELECT l.order_id, l.business_day, l.source_id, l.b2b, l.canceled, l.excluded, s.root_id, l.brand_key,
-        sum(l.quantity) AS quantity,
-        sum(l.price_sold * l.quantity) AS revenue,
-        coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
-        coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
-    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
-    WHERE true{only}
-    GROUP BY ALL
-) AS order_subtree_brands"""
+_ORDER_SUBTREE_BRANDS = _order_subtree_sums("order_subtree_brands", brand=True)
 BRAND_CATEGORY_MONTHS = Rollup(
     "brand_category_months",
     (
