@@ -121,3 +121,25 @@ def test_the_demo_has_believable_costs_with_gaps(shop: tuple[DemoCrm, InMemorySa
     assert Decimal(80) < profit.cost_coverage_pct < Decimal(99)
     assert Decimal(25) < profit.gross_margin_pct < Decimal(60)
     assert profit.profit < profit.gross_profit < profit.revenue
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        TimeWindow(datetime(2000, 1, 1, tzinfo=UTC), NOW + timedelta(days=1)),  # the whole shop
+        TimeWindow(NOW - timedelta(days=40, hours=5), NOW - timedelta(days=3, hours=7)),
+        TimeWindow(NOW - timedelta(hours=6), NOW + timedelta(hours=6)),  # today, part not placed yet
+        TimeWindow(datetime(2000, 1, 1, tzinfo=UTC), datetime(2001, 1, 1, tzinfo=UTC)),  # before the shop
+    ],
+)
+def test_count_orders_counts_what_the_window_lists_without_generating_the_orders(window: TimeWindow) -> None:
+    """A whole-history sync starts with a count; generating 760 days of orders for it on the event loop
+    held the dashboard's first request for two seconds."""
+    crm = DemoCrm(FixedClock(NOW), seed=7, timezone=KYIV, orders_per_year=6000)
+    counted = asyncio.run(crm.count_orders(window))
+    assert crm._days == {}  # nothing generated: the count comes from the days' placement times alone
+
+    async def listed() -> int:
+        return sum([len(page.orders) async for page in crm.orders(window, WindowField.CREATED)])
+
+    assert counted == asyncio.run(listed())

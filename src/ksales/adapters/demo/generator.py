@@ -100,15 +100,23 @@ class DayGenerator:
         return per_day * growth * _MONTH_FACTOR[day.month - 1] * _WEEKDAY_FACTOR[day.weekday()]
 
     def orders(self, day: date, day_number: int, expected: float, now: datetime) -> list[Order]:
-        rng = random.Random(f"{self.seed}:{day.isoformat()}")
-        count = max(0, min(ID_STRIDE - 1, round(rng.gauss(expected, math.sqrt(max(expected, 1.0))))))
-        moments = sorted(self._moment(rng, day) for _ in range(count))
+        rng, moments = self._placements(day, expected)
         result = []
         for index, placed in enumerate(moments):
             order = self._order(rng, day_number * ID_STRIDE + index + 1, day_number, placed, now)
             if order is not None:
                 result.append(order)
         return result
+
+    def placements(self, day: date, expected: float) -> list[datetime]:
+        """When the day's orders are placed (sorted), without generating them: what a count needs."""
+        return self._placements(day, expected)[1]
+
+    def _placements(self, day: date, expected: float) -> tuple[random.Random, list[datetime]]:
+        """The day's random stream, drawn up to the orders themselves, and their placement times."""
+        rng = random.Random(f"{self.seed}:{day.isoformat()}")
+        count = max(0, min(ID_STRIDE - 1, round(rng.gauss(expected, math.sqrt(max(expected, 1.0))))))
+        return rng, sorted(self._moment(rng, day) for _ in range(count))
 
     def _moment(self, rng: random.Random, day: date) -> datetime:
         if rng.random() < 0.03:  # orders right around midnight, on either side of it
