@@ -189,6 +189,37 @@ def test_source_list_follows_every_write() -> None:
         store.close()
 
 
+def test_sources_seen_only_on_orders_are_listed_from_the_rollup_and_the_excluded_orders() -> None:
+    """Source ids without a dictionary entry come from `order_days` (counted orders, canceled ones too)
+    and the excluded orders (which no rollup holds): the same list as scanning every order."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from ksales.adapters.duckdb.store import DuckDbSalesStore
+    from ksales.domain.model import Order
+    from ksales.domain.rules import Rules
+    from ksales.ports.store import OrderChanges
+
+    rules = Rules(excluded_source_ids=frozenset({9}))
+    placed = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    orders = (
+        Order(1, 7, Decimal(10), placed),
+        Order(2, 9, Decimal(10), placed),
+        Order(3, 8, Decimal(10), placed, status_group_id=6),  # canceled
+    )
+    listed = []
+    for rollups in (True, False):
+        store = DuckDbSalesStore(None, rules, rollups=rollups)
+        try:
+            store.apply(OrderChanges(orders))
+            listed.append([s.name for s in store.sources()])
+            store.apply(OrderChanges(deletions=frozenset({2})))
+            listed.append([s.name for s in store.sources()])
+        finally:
+            store.close()
+    assert listed == [["Source 7", "Source 8", "Source 9"], ["Source 7", "Source 8"]] * 2
+
+
 def test_the_customers_migration_back_fills_a_store_of_the_previous_version(tmp_path: Path) -> None:
     path = tmp_path / "analytics.duckdb"
     repeat = attrs.evolve(order(4, NOON.created_at + timedelta(days=40), buyer=1), manager_id=15)
