@@ -21,6 +21,7 @@ from ksales.adapters.duckdb.rollup_reads import (
     by_subtree,
     counted_lines,
     line_filter,
+    month_rollup,
     narrowed,
     netted_lines,
     sales_filters,
@@ -260,7 +261,7 @@ def _latest_line_names(
         filters = f"{sales_filters(scope, params)}{_line_filter(scope, params, rollup=True)}"
         latest = cursor.execute(
             f"""SELECT max(month), list(product_id) FROM (
-                SELECT product_id, max(month) AS month FROM line_months
+                SELECT product_id, max(month) AS month FROM {month_rollup(scope)}
                 WHERE month BETWEEN $first AND $last{filters}
                   AND product_id IN (SELECT unnest($missing::BIGINT[]))
                 GROUP BY product_id

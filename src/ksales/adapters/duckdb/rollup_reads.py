@@ -1,5 +1,5 @@
 """Reading the rollups (`rollups.py`): the scope's filters on any table, and counted lines per group
-from whole months of `line_months` plus the raw lines of the days around them.
+from whole months of `product_months` (or `line_months`) plus the raw lines of the days around them.
 
 `rollups=False` reads the raw rows only: the contract tests compare both ways (and the in-memory fake).
 """
@@ -123,6 +123,12 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def month_rollup(scope: Scope, keys: Sequence[str] = ()) -> str:
+    """The months' rollup of lines for the scope: `product_months` over every source (a seventh of the rows
+    on the bench store), `line_months` for one source or per source."""
+    return "line_months" if scope.source_id is not None or "source_id" in keys else "product_months"
+
+
 def counted_lines(
     scope: Scope,
     params: Params,
@@ -158,7 +164,7 @@ def counted_lines(
             params["root"] = scope.category_id
             table, narrowing = "brand_category_months", " AND category_id = $root"
         else:
-            table, narrowing = "line_months", line_filter(scope, params, rollup=True)
+            table, narrowing = month_rollup(scope, keys), line_filter(scope, params, rollup=True)
         parts.append(
             f"SELECT {', '.join(columns)} FROM {table}"
             f" WHERE month BETWEEN $month_first AND $month_last{filters}{narrowing} GROUP BY ALL"
@@ -235,7 +241,7 @@ def netted_lines(
         params["month_first"], params["month_last"] = months
         columns = [*keys, *(f"{_MEASURES[m][1]} AS {m}" for m in measures), f"sum(lines) AS {LINES}"]
         parts.append(
-            f"SELECT {', '.join(columns)} FROM line_months"
+            f"SELECT {', '.join(columns)} FROM {month_rollup(scope, keys)}"
             f" WHERE month BETWEEN $month_first AND $month_last{filters}"
             f"{line_filter(scope, params, rollup=True)} GROUP BY ALL"
         )

@@ -13,6 +13,8 @@ split by canceled where a query needs it.
   a month grain because a day × product grain is nearly as large as the lines themselves (2.7 M groups for
   3.4 M lines at 1 M orders) — whole months come from here, the days around them from the lines
 - `expense_days`: day × source × sales type × expense type → paid expenses, Σ amount, first-paid flags
+- `product_months`: `line_months` without the source — what a report over every source reads (a shop's
+  products sell through most of its sources: 7× fewer rows than `line_months` on the bench store)
 
 Filtered by a category subtree or a brand, a report counts the orders with a matching line and sums those
 lines; these rollups answer that per day (`subtrees.py` gives each category its subtree's root):
@@ -242,7 +244,14 @@ NARROWED_ROLLUPS = (
     EXPENSE_CATEGORY_DAYS,
     EXPENSE_BRAND_DAYS,
 )
-ROLLUPS = (*DAY_ROLLUPS, *NARROWED_ROLLUPS)
+PRODUCT_MONTHS = Rollup(
+    "product_months",
+    tuple(key for key in LINE_MONTHS.keys if key[0] != "source_id"),
+    LINE_MONTHS.measures,
+    LINE_MONTHS.raw,
+    LINE_MONTHS.where,
+)
+ROLLUPS = (*DAY_ROLLUPS, *NARROWED_ROLLUPS, PRODUCT_MONTHS)
 
 
 def _order_key(rollup: Rollup) -> str:

@@ -172,6 +172,12 @@ _V_NARROWED_ROLLUPS = (
     *_rollups.rebuild_statements(_rollups.NARROWED_ROLLUPS),
 )
 
+# Product months: `line_months` without the source, for the reports over every source (built from the lines).
+_V_PRODUCT_MONTHS = (
+    *_rollups.create_statements((_rollups.PRODUCT_MONTHS,)),
+    *_rollups.rebuild_statements((_rollups.PRODUCT_MONTHS,)),
+)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
 MIGRATIONS: Sequence[Sequence[str]] = (
     _V1,
@@ -183,6 +189,7 @@ MIGRATIONS: Sequence[Sequence[str]] = (
     _V_STOCK_DAYS,
     _V_ROLLUPS,
     _V_NARROWED_ROLLUPS,
+    _V_PRODUCT_MONTHS,
 )
 
 LATEST_VERSION = len(MIGRATIONS)
