@@ -158,7 +158,7 @@ def order_rows(order: Order, rules: Rules, digest: str) -> tuple[Row, list[Row],
     row = (*ORDER.values(order), order.placed_at, digest, *flags, seconds)
     shared = (order.placed_at, order.source_id, *flags)
     lines = [
-        (order.id, position, *LINE.values(line), *shared, seconds)
+        (order.id, position, *LINE.values(line), *shared, seconds, order.buyer_id)
         for position, line in enumerate(order.lines)
     ]
     # The first paid expense of the order, and of each type: counting them counts orders.

@@ -178,6 +178,13 @@ _V_PRODUCT_MONTHS = (
     *_rollups.rebuild_statements((_rollups.PRODUCT_MONTHS,)),
 )
 
+# The order's buyer repeated on its lines (customer counts under a category or brand filter, no join).
+_V_LINE_BUYERS = (
+    "ALTER TABLE order_lines ADD COLUMN IF NOT EXISTS buyer_id BIGINT",
+    """UPDATE order_lines SET buyer_id = o.buyer_id FROM orders o
+    WHERE o.id = order_lines.order_id AND o.buyer_id IS NOT NULL""",
+)
+
 #: Migrations in order: MIGRATIONS[n] brings the schema from version n to version n + 1.
 MIGRATIONS: Sequence[Sequence[str]] = (
     _V1,
@@ -190,6 +197,7 @@ MIGRATIONS: Sequence[Sequence[str]] = (
     _V_ROLLUPS,
     _V_NARROWED_ROLLUPS,
     _V_PRODUCT_MONTHS,
+    _V_LINE_BUYERS,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

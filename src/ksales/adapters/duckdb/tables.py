@@ -251,7 +251,9 @@ ORDER_COLUMNS = (
     *FLAGS,
     LOCAL_SECONDS,
 )
-LINE_COLUMNS = (*CHILD_KEY, *LINE.columns, *SHARED, LOCAL_SECONDS)
+#: The order's buyer on its lines: distinct buyers of the lines in a category or of a brand, without a join.
+LINE_BUYER = Column("buyer_id", BIGINT)
+LINE_COLUMNS = (*CHILD_KEY, *LINE.columns, *SHARED, LOCAL_SECONDS, LINE_BUYER)
 EXPENSE_COLUMNS = (
     *CHILD_KEY,
     *EXPENSE.columns,
