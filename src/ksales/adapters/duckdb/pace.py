@@ -4,12 +4,14 @@ the admins' goals. Every value is a named parameter.
 
 from __future__ import annotations
 
-from datetime import UTC, date, time, tzinfo
+from datetime import UTC, date, time, timedelta, tzinfo
 
+import attrs
 import duckdb
 
 from ksales.adapters.duckdb.derived import timezone_key
 from ksales.adapters.duckdb.queries import Params, _lines_where, _scope, money
+from ksales.adapters.duckdb.rollup_reads import narrowed, sales_filters
 from ksales.adapters.duckdb.transaction import transaction
 from ksales.domain.filters import Scope
 from ksales.domain.goals import MonthlyGoal
@@ -50,26 +52,49 @@ def sync_local_times(cursor: duckdb.DuckDBPyConnection, zone: tzinfo) -> None:
         cursor.execute("INSERT OR REPLACE INTO store_info VALUES (?, ?)", [_INFO_KEY, key])
 
 
-def _select(scope: Scope, params: Params, canceled: bool, cut: str, key: str = "") -> str:
+def _select(
+    scope: Scope, params: Params, canceled: bool, cut: str, key: str = "", *, text: bool = True
+) -> str:
+    """Orders and revenue (as text, unless a caller sums it again) of the scope's orders within `cut`."""
     select = f"{key}, " if key else ""
     group = f" GROUP BY {key}" if key else ""
+    cast = "::VARCHAR" if text else ""
     if scope.narrows_lines:
         return (
-            f"SELECT {select}count(DISTINCT order_id), sum(price_sold * quantity)::VARCHAR"
+            f"SELECT {select}count(DISTINCT order_id), sum(price_sold * quantity){cast}"
             f" FROM order_lines {_lines_where(scope, params, canceled)} AND {cut}{group}"
         )
     state = "canceled" if canceled else "NOT canceled"
     return (
-        f"SELECT {select}count(*), sum(grand_total)::VARCHAR"
+        f"SELECT {select}count(*), sum(grand_total){cast}"
         f" FROM orders WHERE {_scope(scope, params)} AND {state} AND {cut}{group}"
     )
 
 
-def totals_until(cursor: duckdb.DuckDBPyConnection, scope: Scope, until: time, canceled: bool) -> Totals:
+def totals_until(
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, until: time, canceled: bool, *, rollups: bool = True
+) -> Totals:
+    """The scope's totals with its last day cut at `until`: the whole days before it from the day rollup
+    (`order_days`, or the scope's subtree's or brand's), the last day from its orders or lines."""
     params: Params = {"until": seconds_of_day(until)}
-    sql = _select(scope, params, canceled, "(business_day < $end OR local_seconds < $until)")
+    by = narrowed(scope, params) if rollups and scope.start < scope.end else None
+    if rollups and scope.start < scope.end and (by is not None or not scope.narrows_lines):
+        last = attrs.evolve(scope, start=scope.end)
+        state = "canceled" if canceled else "NOT canceled"
+        table, count, condition = (
+            ("order_days", "orders", "") if by is None else (by.lines, by.orders, by.condition)
+        )
+        params.update(first=scope.start, before=scope.end - timedelta(days=1))
+        sql = f"""SELECT sum(orders), sum(revenue)::VARCHAR FROM (
+            SELECT coalesce(sum({count}), 0) AS orders, sum(revenue) AS revenue FROM {table}
+            WHERE business_day BETWEEN $first AND $before{sales_filters(scope, params)}{condition} AND {state}
+            UNION ALL
+            {_select(last, params, canceled, "local_seconds < $until", text=False)}
+        )"""
+    else:
+        sql = _select(scope, params, canceled, "(business_day < $end OR local_seconds < $until)")
     ((orders, revenue),) = cursor.execute(sql, params).fetchall()
-    return Totals(orders, money(revenue))
+    return Totals(int(orders), money(revenue))
 
 
 def daily_before(cursor: duckdb.DuckDBPyConnection, scope: Scope, until: time) -> list[DayTotals]:

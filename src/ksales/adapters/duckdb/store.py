@@ -380,7 +380,10 @@ class DuckDbSalesStore:
 
     # --- pace and goals -----------------------------------------------------------------------
     def totals_until(self, scope: Scope, until: time, canceled: bool = False) -> Totals:
-        return self._read("computing cut totals", lambda c: pace.totals_until(c, scope, until, canceled))
+        return self._read(
+            "computing cut totals",
+            lambda c: pace.totals_until(c, scope, until, canceled, rollups=self.rollups),
+        )
 
     def daily_before(self, scope: Scope, until: time) -> list[DayTotals]:
         return self._read("computing early daily totals", lambda c: pace.daily_before(c, scope, until))
