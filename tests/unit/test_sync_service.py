@@ -85,6 +85,20 @@ async def test_full_sync_reports_progress_and_sets_the_checkpoint() -> None:
     assert store.get_meta(FULL_SYNC_KEY) == NOW.isoformat() and store.get_meta(FULL_PROGRESS_KEY) == ""
 
 
+async def test_a_full_sync_in_one_window_writes_once_and_stores_the_same() -> None:
+    """The demo's first load reads its recent weeks as one window: one write instead of one a week."""
+    stored = []
+    for window in (None, timedelta(days=31)):
+        crm, store = shop_crm(shop()), InMemorySalesStore()
+        events: list[SyncProgress] = []
+        await SyncService(crm, store, FixedClock(NOW)).full(days=30, progress=events.append, window=window)
+        stored.append((store.orders, store.get_meta(CHECKPOINT_KEY)))
+        if window is not None:
+            assert [(e.window, e.windows) for e in events] == [(1, 1)]
+            assert [c for c in calls(crm) if c != "dictionaries"] == ["created 01-30", "updated 01-30"]
+    assert stored[0] == stored[1] and len(stored[0][0]) == 30
+
+
 async def test_a_future_updated_at_never_pushes_the_checkpoint_past_now() -> None:
     data = shop()
     data[99] = order(99, NOW - timedelta(days=1), NOW + timedelta(days=3650))

@@ -214,11 +214,18 @@ class SyncService:
         raw = self.store.get_meta(LAST_SYNC_KEY)
         return None if raw is None else SyncReport.load(raw)
 
-    async def full(self, days: int | None = DEFAULT_DAYS, progress: Progress = None) -> SyncReport:
+    async def full(
+        self, days: int | None = DEFAULT_DAYS, progress: Progress = None, *, window: timedelta | None = None
+    ) -> SyncReport:
         """Dictionaries, then each window of the last `days` days (None: the whole history), newest first,
-        by creation and update; deletions too."""
+        by creation and update; deletions too.
+
+        `window`: the span each read and write covers, instead of the service's (a first load of the demo
+        shop's recent weeks is one write: every write pays a fixed cost for the rollups).
+        """
         async with self._lock:
-            return await self._recorded("full", lambda report: self._full(days, report, progress))
+            step = self.window if window is None else window
+            return await self._recorded("full", lambda report: self._full(days, report, progress, step=step))
 
     async def incremental(self, progress: Progress = None) -> SyncReport:
         """Orders updated since the checkpoint (minus an overlap) plus re-reads of recent orders.
@@ -266,8 +273,15 @@ class SyncService:
             log.exception("could not record the sync status")
 
     async def _full(
-        self, days: int | None, report: SyncReport, progress: Progress, *, resume_any: bool = False
+        self,
+        days: int | None,
+        report: SyncReport,
+        progress: Progress,
+        *,
+        resume_any: bool = False,
+        step: timedelta | None = None,
     ) -> None:
+        step = self.window if step is None else step
         now = self._now()
         self._save_dictionaries(await self.crm.dictionaries(), now)
         if days is not None and self.store.get_meta(WHOLE_HISTORY_KEY) is None and self.store.order_count():
@@ -277,21 +291,21 @@ class SyncService:
         run = FullRun.load(self.store.get_meta(FULL_PROGRESS_KEY))
         newest: datetime | None = None
         top = end
-        counter = _Counter(len(windows(start, end, self.window)) if start is not None else None)
+        counter = _Counter(len(windows(start, end, step)) if start is not None else None)
         if run is not None and (resume_any or run.reaches(start)):
             start = run.start if resume_any else start
             newest = run.newest
             log.info("resuming the interrupted full sync below %s", _iso(run.done))
             # What is new since the interruption, then the written windows again for deletions.
-            for window in reversed(windows(run.end, end, self.window)):
+            for window in reversed(windows(run.end, end, step)):
                 fetched = await self._fetch_window(window, report)
                 vanished = await self._vanished(window, fetched)
                 newest = _newest(newest, fetched.orders.values())
                 report.count(await self._apply(OrderChanges(tuple(fetched.orders.values()), vanished, {})))
-            for window in reversed(windows(run.done, run.end, self.window)):
+            for window in reversed(windows(run.done, run.end, step)):
                 await self._recheck(window, report)
             top = run.done
-        oldest = await self._read_back(top, start, end, newest, report, progress, counter)
+        oldest = await self._read_back(top, start, end, newest, report, progress, counter, step)
         final = {FULL_PROGRESS_KEY: "", FULL_SYNC_KEY: _iso(now)}
         if start is None:
             final[WHOLE_HISTORY_KEY] = _iso(now)
@@ -310,6 +324,7 @@ class SyncService:
         report: SyncReport,
         progress: Progress,
         counter: _Counter,
+        step: timedelta,
     ) -> datetime:
         """Windows from `top` back to `start` (None: until KeyCRM has nothing older), each written with its
         progress; the start of the oldest window read."""
@@ -323,7 +338,7 @@ class SyncService:
                 remaining = await self.crm.count_orders(TimeWindow(EPOCH, cursor))
                 if remaining == 0:
                     return cursor
-            low = cursor - self.window if start is None else max(cursor - self.window, start)
+            low = cursor - step if start is None else max(cursor - step, start)
             window = TimeWindow(low, cursor)
             fetched = await self._fetch_window(window, report)
             vanished = await self._vanished(window, fetched)
