@@ -10,12 +10,11 @@ import duckdb
 
 from ksales.adapters.duckdb.queries import Params, _lines_where, money
 from ksales.adapters.duckdb.rollup_reads import (
-    LINES,
     by_subtree,
     counted_lines,
     narrowed,
-    netted_lines,
     sales_filters,
+    summed_lines,
 )
 from ksales.domain.filters import Scope
 from ksales.domain.margin import CostGroup, LineCosts, cost_sort_key
@@ -57,11 +56,14 @@ def line_costs(
             sum(purchased_price * quantity) FILTER (WHERE purchased_price > 0)::VARCHAR
         FROM order_lines {_lines_where(scope, params)}
         GROUP BY ALL"""
-    elif by is CostGroup.PRODUCT and not scope.narrows_lines:
+    elif not scope.narrows_lines:
         # A month the scope covers mostly is read whole less its other days (as the product totals are).
         keys = _KEYS[by]
-        lines = netted_lines(scope, params, keys, ["revenue", "costed_revenue", "cogs"], rollups=rollups)
-        sql = f"SELECT {keys[0]}, line_name, {measures} FROM ({lines}) GROUP BY ALL HAVING sum({LINES}) <> 0"
+        lines, having = summed_lines(
+            scope, params, keys, ["revenue", "costed_revenue", "cogs"], rollups=rollups
+        )
+        name = "line_name" if len(keys) == 2 else "NULL::VARCHAR"
+        sql = f"SELECT {keys[0]}, {name}, {measures} FROM ({lines}) GROUP BY ALL{having}"
     else:
         keys = _KEYS[by]
         lines = counted_lines(

@@ -17,14 +17,13 @@ import duckdb
 from attrs import evolve
 
 from ksales.adapters.duckdb.rollup_reads import (
-    LINES,
     by_subtree,
     counted_lines,
     line_filter,
     month_rollup,
     narrowed,
-    netted_lines,
     sales_filters,
+    summed_lines,
 )
 from ksales.adapters.duckdb.tables import OFFER_STOCK, STOCK_SNAPSHOT
 from ksales.domain.filters import Scope
@@ -195,10 +194,7 @@ def _product_lines(scope: Scope, params: Params, rollups: bool) -> tuple[str, st
     today) is read from the rollup less its other days (`netted_lines`): 2,000 products' rows instead of a
     month of lines.
     """
-    if scope.narrows_lines:
-        return counted_lines(scope, params, _PRODUCT, ["quantity", "revenue"], rollups=rollups), ""
-    lines = netted_lines(scope, params, _PRODUCT, ["quantity", "revenue"], rollups=rollups)
-    return lines, f" HAVING sum({LINES}) <> 0"
+    return summed_lines(scope, params, _PRODUCT, ["quantity", "revenue"], rollups=rollups)
 
 
 def product_ranking(
@@ -293,9 +289,10 @@ def category_totals(
     cursor: duckdb.DuckDBPyConnection, scope: Scope, *, rollups: bool = True
 ) -> list[CategoryTotals]:
     params: Params = {}
-    lines = counted_lines(scope, params, ["category_id"], ["quantity", "revenue"], rollups=rollups)
+    lines, having = summed_lines(scope, params, ["category_id"], ["quantity", "revenue"], rollups=rollups)
     rows = cursor.execute(
-        f"SELECT category_id, sum(quantity)::VARCHAR, sum(revenue)::VARCHAR FROM ({lines}) GROUP BY ALL",
+        f"SELECT category_id, sum(quantity)::VARCHAR, sum(revenue)::VARCHAR FROM ({lines})"
+        f" GROUP BY ALL{having}",
         params,
     ).fetchall()
     result = [CategoryTotals(c, number(q), money(r)) for c, q, r in rows]
@@ -413,11 +410,11 @@ def brand_breakdown(
         sql = f"""SELECT brand_key, sum(revenue)::VARCHAR, sum(quantity)::VARCHAR, sum(orders)
         FROM ({lines}) GROUP BY brand_key"""
     elif scope.category_ids is None:
-        lines = counted_lines(
+        lines, having = summed_lines(
             scope, params, ["brand_key"], ["revenue", "quantity", "brand_orders"], rollups=rollups
         )
         sql = f"""SELECT brand_key, sum(revenue)::VARCHAR, sum(quantity)::VARCHAR, sum(brand_orders)
-        FROM ({lines}) GROUP BY brand_key"""
+        FROM ({lines}) GROUP BY brand_key{having}"""
     else:
         sql = f"""SELECT brand_key, sum(price_sold * quantity)::VARCHAR, sum(quantity)::VARCHAR,
             count(DISTINCT order_id)

@@ -246,3 +246,17 @@ def netted_lines(
             f"{line_filter(scope, params, rollup=True)} GROUP BY ALL"
         )
     return " UNION ALL ".join(f"({part})" for part in parts)
+
+
+def summed_lines(
+    scope: Scope, params: Params, keys: Sequence[str], measures: Sequence[str], *, rollups: bool
+) -> tuple[str, str]:
+    """The scope's counted lines per group to sum again by the keys, and the HAVING clause the sums take.
+
+    Without a category or brand filter, a month the scope covers mostly (this month, in a period ending
+    today) is read from the rollup less its other days (`netted_lines`) instead of grouping its lines so far;
+    with one, `counted_lines`. The measures must be sums (no distinct counts).
+    """
+    if scope.narrows_lines:
+        return counted_lines(scope, params, keys, measures, rollups=rollups), ""
+    return netted_lines(scope, params, keys, measures, rollups=rollups), f" HAVING sum({LINES}) <> 0"
