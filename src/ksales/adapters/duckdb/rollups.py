@@ -355,48 +355,57 @@ class Deltas:
     """The change of a write to every rollup: `subtract` the orders about to change, change them, `add`
     them back, then `fold` the difference into the rollups (all inside the caller's transaction).
 
-    Each capture is one aggregate per rollup, held as an Arrow table (no temporary tables); the fold is one
-    MERGE per rollup: groups are updated in place, created, or dropped when left with no rows.
+    A subtraction is one aggregate per rollup, held as an Arrow table (no temporary tables), since the rows
+    are deleted before the fold. An addition is not captured: the fold comes right after it, so each
+    rollup's MERGE aggregates the added orders' rows itself, in its USING, beside the subtracted ones (nine
+    statements and Arrow round trips fewer per write). The fold is one MERGE per rollup: groups are updated
+    in place, created, or dropped when left with no rows.
     """
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursor = cursor
         self._captured: dict[str, list[pa.Table]] = {rollup.table: [] for rollup in ROLLUPS}
+        self._added: list[int] = []
 
     def subtract(self, order_ids: Sequence[int]) -> None:
-        self._capture(order_ids, -1)
-
-    def add(self, order_ids: Sequence[int]) -> None:
-        self._capture(order_ids, 1)
-
-    def _capture(self, order_ids: Sequence[int], sign: int) -> None:
         if not order_ids:
             return
         ids = {"ids": list(order_ids)}
         for rollup in ROLLUPS:
-            only = f"{_order_key(rollup)} IN (SELECT unnest($ids::BIGINT[]))"
-            captured = self._cursor.sql(rollup.aggregate(only, sign), params=ids).to_arrow_table()
+            captured = self._cursor.sql(rollup.aggregate(_only(rollup), -1), params=ids).to_arrow_table()
             if captured.num_rows:
                 self._captured[rollup.table].append(captured)
 
+    def add(self, order_ids: Sequence[int]) -> None:
+        """Count these orders' current rows in on `fold`, which must come before their rows change again."""
+        self._added.extend(order_ids)
+
     def fold(self) -> None:
-        """Add the captured differences to the rollups; groups left with no rows are dropped."""
+        """Add the differences to the rollups; groups left with no rows are dropped."""
+        added, self._added = self._added, []
         for rollup in ROLLUPS:
             captured, self._captured[rollup.table] = self._captured[rollup.table], []
-            if captured:
-                self._fold(rollup, captured)
+            if captured or added:
+                self._fold(rollup, captured, added)
 
-    def _fold(self, rollup: Rollup, captured: list[pa.Table]) -> None:
+    def _fold(self, rollup: Rollup, captured: list[pa.Table], added: list[int]) -> None:
         keys = [name for name, _, _ in rollup.keys]
         measures = [name for name, _, _ in rollup.measures]
         names = [f"ksales_delta_{i}" for i in range(len(captured))]
-        deltas = " UNION ALL BY NAME ".join(f"SELECT * FROM {name}" for name in names)
-        sums = ", ".join(f"sum({m}) AS {m}" for m in measures)
+        parts = [f"SELECT * FROM {name}" for name in names]
+        if added:
+            parts.append(f"({rollup.aggregate(_only(rollup), 1)})")
+        if len(parts) == 1:  # one aggregate: its groups are distinct already
+            deltas = parts[0]
+        else:
+            sums = ", ".join(f"sum({m}) AS {m}" for m in measures)
+            union = " UNION ALL BY NAME ".join(parts)
+            deltas = f"SELECT {', '.join(keys)}, {sums} FROM ({union}) GROUP BY ALL"
         same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
         rows = measures[0]
         columns = [*keys, *measures]
         statement = f"""MERGE INTO {rollup.table} r
-            USING (SELECT {", ".join(keys)}, {sums} FROM ({deltas}) GROUP BY ALL) d ON {same}
+            USING ({deltas}) d ON {same}
             WHEN MATCHED AND r.{rows} + d.{rows} = 0 THEN DELETE
             WHEN MATCHED THEN UPDATE SET {", ".join(f"{m} = r.{m} + d.{m}" for m in measures)}
             WHEN NOT MATCHED AND d.{rows} <> 0 THEN
@@ -404,7 +413,12 @@ class Deltas:
         for name, table in zip(names, captured, strict=True):
             self._cursor.register(name, table)
         try:
-            self._cursor.execute(statement)
+            self._cursor.execute(statement, {"ids": added} if added else None)
         finally:
             for name in names:
                 self._cursor.unregister(name)
+
+
+def _only(rollup: Rollup) -> str:
+    """The condition narrowing a rollup's raw rows to the orders of the `$ids` parameter."""
+    return f"{_order_key(rollup)} IN (SELECT unnest($ids::BIGINT[]))"
