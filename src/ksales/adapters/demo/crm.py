@@ -65,18 +65,23 @@ class DemoCrm:
 
     def day_orders(self, day: date) -> list[Order]:
         """Orders placed on a shop-local day, as they stand now (cached per day and instant)."""
-        # Statuses are computed as of the current minute, so that one sync sees one consistent shop.
-        now = self.clock.now().replace(second=0, microsecond=0)
-        first, last = self.first_day, self._today()
-        if not first <= day <= last:
+        now = self._minute()
+        if not self.first_day <= day <= self._today():
             return []
         key = (day, now)
         if key not in self._days:
             if len(self._days) > 4000:
                 self._days.clear()
-            expected = self._generator.expected_orders(day, first, last, self.per_day)
-            self._days[key] = self._generator.orders(day, (day - first).days, expected, now)
+            number = (day - self.first_day).days
+            self._days[key] = self._generator.orders(day, number, self._expected(day), now)
         return self._days[key]
+
+    def _minute(self) -> datetime:
+        """Statuses are computed as of the current minute, so that one sync sees one consistent shop."""
+        return self.clock.now().replace(second=0, microsecond=0)
+
+    def _expected(self, day: date) -> float:
+        return self._generator.expected_orders(day, self.first_day, self._today(), self.per_day)
 
     def all_orders(self) -> list[Order]:
         """The whole shop as it stands now."""
@@ -118,13 +123,12 @@ class DemoCrm:
         last = min(window.end.astimezone(self.timezone).date() + timedelta(days=1), self._today())
         # From the placement times alone (an order placed after now does not exist yet): counting the
         # whole history must not cost generating it, on the event loop the dashboard answers from.
-        now, history = self.clock.now().replace(second=0, microsecond=0), self.first_day  # as day_orders
+        now = self._minute()
         count, day = 0, first
         while day <= last:
-            expected = self._generator.expected_orders(day, history, self._today(), self.per_day)
             count += sum(
                 1
-                for placed in self._generator.placements(day, expected)
+                for placed in self._generator.placements(day, self._expected(day))
                 if window.start <= placed < window.end and placed <= now
             )
             day += timedelta(days=1)

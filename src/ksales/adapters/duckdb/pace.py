@@ -77,8 +77,9 @@ def totals_until(
     """The scope's totals with its last day cut at `until`: the whole days before it from the day rollup
     (`order_days`, or the scope's subtree's or brand's), the last day from its orders or lines."""
     params: Params = {"until": seconds_of_day(until)}
-    by = narrowed(scope, params) if rollups and scope.start < scope.end else None
-    if rollups and scope.start < scope.end and (by is not None or not scope.narrows_lines):
+    whole_days = rollups and scope.start < scope.end
+    by = narrowed(scope, params) if whole_days else None
+    if whole_days and (by is not None or not scope.narrows_lines):
         last = attrs.evolve(scope, start=scope.end)
         state = "canceled" if canceled else "NOT canceled"
         table, count, condition = (

@@ -224,8 +224,9 @@ class SyncService:
         shop's recent weeks is one write: every write pays a fixed cost for the rollups).
         """
         async with self._lock:
-            step = self.window if window is None else window
-            return await self._recorded("full", lambda report: self._full(days, report, progress, step=step))
+            return await self._recorded(
+                "full", lambda report: self._full(days, report, progress, step=window)
+            )
 
     async def incremental(self, progress: Progress = None) -> SyncReport:
         """Orders updated since the checkpoint (minus an overlap) plus re-reads of recent orders.
