@@ -110,7 +110,7 @@ def generate(path: Path, orders: int, rules: Rules) -> float:
         SELECT o.id, k, 'Product ' || coalesce(pid, 0), quantity, price, pid, pid, NULL, price,
             CASE WHEN {_r("o.id * 5 + k", 17)} < 0.08 THEN NULL ELSE price * 0.6 END,
             o.placed_at, o.source_id, p.category_id, p.brand_key,
-            o.business_day, o.excluded, o.canceled, o.b2b, false, o.local_seconds
+            o.business_day, o.excluded, o.canceled, o.b2b, false, o.local_seconds, o.buyer_id
         FROM (
             SELECT o, k,
                 CASE WHEN {_r("o * 5 + k", 8)} < 0.03 THEN NULL
