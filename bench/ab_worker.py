@@ -1,6 +1,6 @@
 """One side of bench/ab.py: opens the store with the `ksales` on its path and times a read per request.
 
-    python bench/ab_worker.py customers|stocks STORE.duckdb TREE
+    python bench/ab_worker.py customers|queries|stocks STORE.duckdb TREE
 
 Prints the read names (tab-separated), then for each line read from stdin (a read's index) the milliseconds
 that one call took.
@@ -40,6 +40,17 @@ def customer_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callabl
     return reads, lambda: None
 
 
+def query_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
+    from queries import queries, views
+
+    store = DuckDbSalesStore(path, Rules())
+    reads: dict[str, Callable[[], object]] = {}
+    for name, query in queries(store).items():
+        for view, scope in views(store).items():
+            reads[f"{name}, {view}"] = lambda query=query, scope=scope: query(scope)  # type: ignore[misc]
+    return reads, lambda: None
+
+
 def stock_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
     from stocks import KYIV, LAST_DAY
 
@@ -73,7 +84,7 @@ def stock_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[
 
 def main() -> None:
     kind, path = sys.argv[1], Path(sys.argv[2])
-    reads, write = (customer_reads if kind == "customers" else stock_reads)(path)
+    reads, write = {"customers": customer_reads, "queries": query_reads, "stocks": stock_reads}[kind](path)
     calls = list(reads.values())
     print("\t".join(reads), flush=True)
     for line in sys.stdin:

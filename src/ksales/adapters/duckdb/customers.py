@@ -96,7 +96,7 @@ def _activity_of_orders(cursor: duckdb.DuckDBPyConnection, scope: Scope, first: 
     """(cohort, k, active, revenue) of the scope's orders by buyers whose first counted day is first…end."""
     params: Params = {"first": first}
     orders = f"""SELECT buyer_id, buyer_first_day, business_day, grand_total AS revenue
-        FROM orders WHERE {scope_where(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL
+        FROM orders WHERE {scope_where(scope, params, False)} AND buyer_id IS NOT NULL
           AND buyer_first_day BETWEEN $first AND $end"""
     return _by_buyer_month(cursor, orders, params)
 
@@ -109,7 +109,7 @@ def _activity_of_lines(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> list[
     orders = f"""SELECT o.buyer_id, o.buyer_first_day, o.business_day, l.revenue
         FROM (
             SELECT id, buyer_id, buyer_first_day, business_day FROM orders
-            WHERE {scope_where(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL
+            WHERE {scope_where(scope, params, False)} AND buyer_id IS NOT NULL
               AND buyer_first_day BETWEEN $start AND $end
         ) o JOIN (
             SELECT order_id, sum(price_sold * quantity) AS revenue

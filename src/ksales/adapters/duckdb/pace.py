@@ -64,10 +64,9 @@ def _select(
             f"SELECT {select}count(DISTINCT order_id), sum(price_sold * quantity){cast}"
             f" FROM order_lines {_lines_where(scope, params, canceled)} AND {cut}{group}"
         )
-    state = "canceled" if canceled else "NOT canceled"
     return (
         f"SELECT {select}count(*), sum(grand_total){cast}"
-        f" FROM orders WHERE {_scope(scope, params)} AND {state} AND {cut}{group}"
+        f" FROM orders WHERE {_scope(scope, params, canceled)} AND {cut}{group}"
     )
 
 

@@ -42,14 +42,44 @@ _MEASURES = {
 def sales_filters(scope: Scope, params: Params) -> str:
     """` AND …` for the scope's source and sales type (columns every table and rollup carries)."""
     conditions = []
-    if scope.source_id is not None:
-        params["source"] = scope.source_id
-        conditions.append("source_id = $source")
     if scope.sales_type is SalesType.RETAIL:
         conditions.append("NOT b2b")
     elif scope.sales_type is SalesType.B2B:
         conditions.append("b2b")
-    return "".join(f" AND {c}" for c in conditions)
+    return source_filter(scope, params) + "".join(f" AND {c}" for c in conditions)
+
+
+def source_filter(scope: Scope, params: Params) -> str:
+    """` AND source_id = $source` for a scope of one source, else ''."""
+    if scope.source_id is None:
+        return ""
+    params["source"] = scope.source_id
+    return " AND source_id = $source"
+
+
+def row_flags(scope: Scope, canceled: bool | None) -> str:
+    """The flags of the raw rows (orders, lines, expenses) a scope reads, as ONE condition: a retail
+    scope's counted rows are `(excluded OR canceled OR b2b) = false`; `canceled=None` leaves it out.
+
+    One condition, not `NOT excluded AND NOT canceled AND NOT b2b`: DuckDB 2.0 pushes each of those into
+    the scan of its column, and filtering the Roaring-compressed flags there costs ≈ 1 ms a flag per two
+    row groups (245 k lines), while one expression is evaluated on the rows the day range kept: 1.4–3×
+    faster over the few raw days around whole months, 1.2–2× over a raw year (bench store, 1 M orders;
+    a b2b scope's selective flag alone lost ≈ 10 % over a raw year). The flags are NOT NULL.
+    """
+    flags = ["excluded"]
+    if canceled is not None:
+        flags.append("NOT canceled" if canceled else "canceled")
+    if scope.sales_type is SalesType.RETAIL:
+        flags.append("b2b")
+    elif scope.sales_type is SalesType.B2B:
+        flags.append("NOT b2b")
+    return f"({' OR '.join(flags)}) = false"
+
+
+def raw_filters(scope: Scope, params: Params, canceled: bool | None) -> str:
+    """` AND …` for the scope's source, sales type, excluded sources and `canceled` on raw rows."""
+    return f"{source_filter(scope, params)} AND {row_flags(scope, canceled)}"
 
 
 def line_filter(scope: Scope, params: Params, *, rollup: bool = False) -> str:
@@ -144,7 +174,7 @@ def counted_lines(
     `subtree_brands`: the months from `brand_category_months` (a scope `by_subtree`, keyed by brand).
     """
     months, raw = split(scope.start, scope.end) if rollups else (None, [(scope.start, scope.end)])
-    filters = sales_filters(scope, params)
+    filters, raw_rows = sales_filters(scope, params), raw_filters(scope, params, canceled=False)
     parts = []
     if raw:
         days = []
@@ -154,7 +184,7 @@ def counted_lines(
         columns = [f"{_KEYS[k]} AS {k}" for k in keys] + [f"{_MEASURES[m][0]} AS {m}" for m in measures]
         parts.append(
             f"SELECT {', '.join(columns)} FROM order_lines"
-            f" WHERE ({' OR '.join(days)}) AND NOT excluded AND NOT canceled{filters}"
+            f" WHERE ({' OR '.join(days)}){raw_rows}"
             f"{line_filter(scope, params)} GROUP BY ALL"
         )
     if months is not None:
@@ -219,7 +249,7 @@ def netted_lines(
     months, add, subtract = (
         netted_split(scope.start, scope.end) if rollups else (None, [(scope.start, scope.end)], [])
     )
-    filters = sales_filters(scope, params)
+    filters, raw_rows = sales_filters(scope, params), raw_filters(scope, params, canceled=False)
     parts = []
     for name, negate, ranges in (("add", "", add), ("subtract", "-", subtract)):
         if not ranges:
@@ -234,7 +264,7 @@ def netted_lines(
         columns.append(f"{negate}count(*) AS {LINES}")
         parts.append(
             f"SELECT {', '.join(columns)} FROM order_lines"
-            f" WHERE ({' OR '.join(days)}) AND NOT excluded AND NOT canceled{filters}"
+            f" WHERE ({' OR '.join(days)}){raw_rows}"
             f"{line_filter(scope, params)} GROUP BY ALL"
         )
     if months is not None:

@@ -19,7 +19,7 @@ def customer_revenue(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> Custome
             ) l JOIN orders o ON o.id = l.order_id WHERE o.buyer_id IS NOT NULL"""
     else:
         source = f"""SELECT buyer_first_day, grand_total AS revenue FROM orders
-            WHERE {_scope(scope, params)} AND NOT canceled AND buyer_id IS NOT NULL"""
+            WHERE {_scope(scope, params, False)} AND buyer_id IS NOT NULL"""
     params["first"] = scope.start
     row = cursor.execute(
         f"""SELECT sum(revenue) FILTER (WHERE buyer_first_day >= $first)::VARCHAR,
