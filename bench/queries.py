@@ -27,7 +27,6 @@ from ksales.domain.categories import CategoryTree
 from ksales.domain.filters import Scope
 from ksales.domain.margin import CostGroup
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Product, Source, Status
-from ksales.domain.ranking import RankBy
 from ksales.domain.rules import Rules, SalesType
 
 TARGET_MS = 10.0
@@ -189,7 +188,7 @@ def queries(store: DuckDbSalesStore) -> dict[str, Callable[[Scope], object]]:
         "daily": store.daily,
         "source_totals": store.source_totals,
         "product_totals": store.product_totals,
-        "product_ranking (top 10)": lambda scope: store.product_ranking(scope, RankBy.QUANTITY, 10),
+        "product_ranking (top 10)": lambda scope: store.product_ranking(scope, 10),
         "category_totals": store.category_totals,
         "customer_counts": store.customer_counts,
         "brand_breakdown": store.brand_breakdown,

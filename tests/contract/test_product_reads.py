@@ -16,7 +16,6 @@ from ksales.adapters.duckdb.rollup_reads import netted_split
 from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.filters import Scope
 from ksales.domain.model import Dictionaries, Order, OrderLine, Product
-from ksales.domain.ranking import RankBy
 from ksales.domain.rules import Rules, SalesType
 from ksales.ports.store import OrderChanges, SalesStore
 
@@ -82,8 +81,8 @@ def test_a_product_missing_from_the_catalog_has_its_latest_lines_name(
         names = {p.product_id: p.name for p in store.product_totals(scope)}
         assert names == {1: "Cap", 7: name}, store
         assert store.product_totals(scope) == fake.product_totals(scope)
-        ranked = store.product_ranking(scope, RankBy.REVENUE, 1)
-        assert [(p.product_id, p.name) for p in ranked.rows] == [(7, name)], store
+        ranked = store.product_ranking(scope, 1)
+        assert [(p.product_id, p.name) for p in ranked.by_revenue] == [(7, name)], store
 
 
 def days(ranges: list[tuple[date, date]]) -> list[int]:
@@ -118,7 +117,7 @@ def test_a_product_sold_on_the_days_taken_off_a_whole_month_is_left_out() -> Non
     for scope in (Scope(date(2026, 11, 1), date(2026, 11, 26)), Scope(date(2026, 11, 1), date(2026, 11, 30))):
         for store in duckdb_stores:
             assert store.product_totals(scope) == fake.product_totals(scope)
-            ranking = store.product_ranking(scope, RankBy.QUANTITY, 10)
-            assert ranking == fake.product_ranking(scope, RankBy.QUANTITY, 10)
+            ranking = store.product_ranking(scope, 10)
+            assert ranking == fake.product_ranking(scope, 10)
     assert 2 not in {p.product_id for p in fake.product_totals(Scope(date(2026, 11, 1), date(2026, 11, 26)))}
     assert 2 in {p.product_id for p in fake.product_totals(Scope(date(2026, 11, 1), date(2026, 11, 30)))}

@@ -52,9 +52,11 @@ class ProductTotals:
 
 @frozen
 class ProductRanking:
-    """The top products of a scope, and the totals over all of its products (for share %)."""
+    """The top products of a scope by quantity and by revenue (`rank_products`), and the totals over all
+    of its products (for share %). Both orders at once: a view shows both, and they share one grouping."""
 
-    rows: tuple[ProductTotals, ...]
+    by_quantity: tuple[ProductTotals, ...]
+    by_revenue: tuple[ProductTotals, ...]
     products: int
     quantity: Decimal
     revenue: Decimal

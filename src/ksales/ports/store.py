@@ -16,7 +16,6 @@ from ksales.domain.inventory import StockDay
 from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
-from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     BrandBreakdown,
     CategoryTotals,
@@ -145,8 +144,9 @@ class SalesStore(Protocol):
 
     def product_totals(self, scope: Scope) -> list[ProductTotals]: ...
 
-    def product_ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
-        """The first `limit` products ranked by `rank_products`, with totals over all products."""
+    def product_ranking(self, scope: Scope, limit: int) -> ProductRanking:
+        """The first `limit` products by quantity and by revenue (`rank_products`), with totals over all
+        products."""
         ...
 
     def category_totals(self, scope: Scope) -> list[CategoryTotals]: ...

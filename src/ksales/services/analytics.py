@@ -193,7 +193,7 @@ class AnalyticsService:
         self, request: ReportRequest | ScopedRequest, limit: int = 10, by: RankBy = RankBy.QUANTITY
     ) -> TopProducts:
         request, scope = self._resolve(request)
-        ranking = self.store.product_ranking(scope, by, limit)
+        ranking = self.store.product_ranking(scope, limit)
         return TopProducts(request.period, request.filters, by.value, self._product_rows(ranking, by))
 
     @staticmethod
@@ -208,14 +208,14 @@ class AnalyticsService:
                 r.revenue,
                 percent(r.quantity if by is RankBy.QUANTITY else r.revenue, whole),
             )
-            for r in ranking.rows
+            for r in (ranking.by_quantity if by is RankBy.QUANTITY else ranking.by_revenue)
         )
 
     def product_performance(
         self, request: ReportRequest | ScopedRequest, limit: int = 10
     ) -> ProductPerformance:
         request, scope = self._resolve(request)
-        ranking = self.store.product_ranking(scope, RankBy.REVENUE, limit)
+        ranking = self.store.product_ranking(scope, limit)
         categories = self._tree().roll_up(self.store.category_totals(scope))
         metrics = ProductMetrics(
             products=ranking.products, revenue=ranking.revenue, quantity=ranking.quantity

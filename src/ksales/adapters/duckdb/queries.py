@@ -199,17 +199,17 @@ def _product_lines(scope: Scope, params: Params, rollups: bool) -> tuple[str, st
 
 
 def product_ranking(
-    cursor: duckdb.DuckDBPyConnection, scope: Scope, by: RankBy, limit: int, *, rollups: bool = True
+    cursor: duckdb.DuckDBPyConnection, scope: Scope, limit: int, *, rollups: bool = True
 ) -> ProductRanking:
-    """The top `limit` products, and totals over every product of the scope.
+    """The top `limit` products by quantity and by revenue, and totals over every product of the scope.
 
-    SQL keeps the products ranked within `limit` by (quantity, revenue) — ties at the boundary included —
-    so that only those few are named and turned into Decimals; `rank_products` then breaks the remaining
-    ties by name and id exactly as the domain says.
+    One grouping, ranked both ways: SQL keeps the products ranked within `limit` by (quantity, revenue)
+    or by (revenue, quantity) — ties at the boundary included — so that only those few are named and
+    turned into Decimals; `rank_products` then breaks the remaining ties by name and id exactly as the
+    domain says.
     """
     params: Params = {"limit": limit}
     lines, having = _product_lines(scope, params, rollups)
-    order = "quantity DESC, revenue DESC" if by is RankBy.QUANTITY else "revenue DESC, quantity DESC"
     rows = cursor.execute(
         f"""WITH grouped AS (
             SELECT product_id, line_name, sum(quantity) AS quantity, sum(revenue) AS revenue
@@ -218,12 +218,14 @@ def product_ranking(
             SELECT count(*) AS products, sum(quantity)::VARCHAR AS quantity, sum(revenue)::VARCHAR AS revenue
             FROM grouped
         ), ranked AS (
-            SELECT *, rank() OVER (ORDER BY {order}) AS position FROM grouped
+            SELECT *, rank() OVER (ORDER BY quantity DESC, revenue DESC) AS by_quantity,
+                rank() OVER (ORDER BY revenue DESC, quantity DESC) AS by_revenue
+            FROM grouped
         )
         SELECT t.products, t.quantity, t.revenue,
             r.product_id, r.line_name, p.name, r.quantity::VARCHAR, r.revenue::VARCHAR
         FROM totals t
-        LEFT JOIN ranked r ON r.position <= $limit
+        LEFT JOIN ranked r ON r.by_quantity <= $limit OR r.by_revenue <= $limit
         LEFT JOIN products p ON p.id = r.product_id""",
         params,
     ).fetchall()
@@ -240,7 +242,13 @@ def product_ranking(
         )
         for pid, line_name, name, qty, rev in candidates
     ]
-    return ProductRanking(tuple(rank_products(named, by)[:limit]), products, number(quantity), money(revenue))
+    return ProductRanking(
+        tuple(rank_products(named, RankBy.QUANTITY)[:limit]),
+        tuple(rank_products(named, RankBy.REVENUE)[:limit]),
+        products,
+        number(quantity),
+        money(revenue),
+    )
 
 
 def _latest_line_names(

@@ -30,7 +30,6 @@ from ksales.domain.inventory import StockDay
 from ksales.domain.margin import CostGroup, LineCosts
 from ksales.domain.model import Category, Dictionaries, ExpenseType, Order, Product, Source, Status
 from ksales.domain.quality import DataQualityCounts
-from ksales.domain.ranking import RankBy
 from ksales.domain.results import (
     BrandBreakdown,
     CategoryTotals,
@@ -305,9 +304,9 @@ class DuckDbSalesStore:
             "computing product totals", lambda c: queries.product_totals(c, scope, rollups=self.rollups)
         )
 
-    def product_ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
+    def product_ranking(self, scope: Scope, limit: int) -> ProductRanking:
         return self._read(
-            "ranking products", lambda c: queries.product_ranking(c, scope, by, limit, rollups=self.rollups)
+            "ranking products", lambda c: queries.product_ranking(c, scope, limit, rollups=self.rollups)
         )
 
     def category_totals(self, scope: Scope) -> list[CategoryTotals]:

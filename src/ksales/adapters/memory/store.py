@@ -246,10 +246,11 @@ class InMemorySalesStore:
             rows.append(ProductTotals(product_id, name, quantity[key], revenue[key]))
         return sorted(rows, key=lambda r: (r.product_id is None, r.product_id or 0, r.name))
 
-    def product_ranking(self, scope: Scope, by: RankBy, limit: int) -> ProductRanking:
+    def product_ranking(self, scope: Scope, limit: int) -> ProductRanking:
         rows = self.product_totals(scope)
         return ProductRanking(
-            rows=tuple(rank_products(rows, by)[:limit]),
+            by_quantity=tuple(rank_products(rows, RankBy.QUANTITY)[:limit]),
+            by_revenue=tuple(rank_products(rows, RankBy.REVENUE)[:limit]),
             products=len(rows),
             quantity=sum((r.quantity for r in rows), ZERO),
             revenue=sum((r.revenue for r in rows), ZERO),
