@@ -1,8 +1,10 @@
-"""Comparing two Crms: the same windows and searches must give the same orders, skips and results."""
+"""Comparing two Crms: the same windows and searches must give the same orders, skips and results;
+every request an adapter sends counts into the request meters too."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from attrs import frozen
@@ -12,6 +14,16 @@ from ksales.domain.model import Order
 from ksales.domain.search import OrderQuery
 from ksales.domain.stock import Offer, OfferStock
 from ksales.ports.crm import Crm, TimeWindow, WindowField
+from ksales.ports.request_meter import counting
+
+
+@contextmanager
+def metered(crm: Crm) -> Iterator[None]:
+    """Assert that every request the block sends through `crm` also counts into the meters around it."""
+    before = crm.requests
+    with counting() as meter:
+        yield
+    assert meter.requests == crm.requests - before, (crm, meter)
 
 
 @frozen
@@ -28,9 +40,10 @@ class WindowAnswer:
 async def read_window(crm: Crm, window: TimeWindow, by: WindowField) -> WindowAnswer:
     orders: list[Order] = []
     skipped: list[int | None] = []
-    async for page in crm.orders(window, by):
-        orders.extend(page.orders)
-        skipped.extend(record.order_id for record in page.skipped)
+    with metered(crm):
+        async for page in crm.orders(window, by):
+            orders.extend(page.orders)
+            skipped.extend(record.order_id for record in page.skipped)
     return WindowAnswer(tuple(orders), tuple(skipped))
 
 
@@ -43,10 +56,10 @@ async def assert_same_windows(
 
 async def assert_same_searches(real: Crm, fake: Crm, searches: Sequence[tuple[OrderQuery, int]]) -> None:
     for query, limit in searches:
-        assert await real.search_orders(query, limit) == await fake.search_orders(query, limit), (
-            query,
-            limit,
-        )
+        with metered(real):
+            answer = await real.search_orders(query, limit)
+        with metered(fake):
+            assert answer == await fake.search_orders(query, limit), (query, limit)
 
 
 def windows(
@@ -121,9 +134,10 @@ async def read_stock(crm: Crm) -> StockAnswer:
     rows: list[OfferStock] = []
     skipped: list[int | None] = []
     offers: list[Offer] = []
-    async for page in crm.stocks():
-        rows.extend(page.rows)
-        skipped.extend(record.offer_id for record in page.skipped)
-    async for offer_page in crm.offers():
-        offers.extend(offer_page.offers)
+    with metered(crm):
+        async for page in crm.stocks():
+            rows.extend(page.rows)
+            skipped.extend(record.offer_id for record in page.skipped)
+        async for offer_page in crm.offers():
+            offers.extend(offer_page.offers)
     return StockAnswer(tuple(rows), tuple(skipped), tuple(offers))

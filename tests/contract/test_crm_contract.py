@@ -27,6 +27,7 @@ from ksales.ports.crm import TimeWindow, WindowField
 from tests.contract.crm_checks import (
     assert_same_searches,
     assert_same_windows,
+    metered,
     read_stock,
     searches,
     stamps,
@@ -81,7 +82,10 @@ def test_in_memory_crm_answers_like_the_demo_shop(
 
     async def compare() -> None:
         demo, fake = demo_crm(seed), InMemoryCrm(orders, catalog)
-        assert await demo.dictionaries() == await fake.dictionaries()
+        with metered(demo):
+            answer = await demo.dictionaries()
+        with metered(fake):
+            assert answer == await fake.dictionaries()
         await assert_same_windows(demo, fake, window_list)
         await assert_same_searches(demo, fake, search_list)
 
@@ -166,7 +170,8 @@ def test_keycrm_dictionaries_read_back_as_the_in_memory_ones(keycrm: FakeKeyCrm)
     async def read() -> Dictionaries:
         client = KeyCrmClient(keycrm.base_url, API_KEY, rate_limit=100_000, timeout=5.0)
         try:
-            return await client.dictionaries()
+            with metered(client):
+                return await client.dictionaries()
         finally:
             await client.aclose()
 

@@ -87,7 +87,8 @@ class SearchResult:
 class Crm(Protocol):
     @property
     def requests(self) -> int:
-        """How many requests this client has sent so far."""
+        """How many requests this client has sent so far, for every job (a job counts its own with
+        `request_meter.counting()`; an implementation calls `count_request()` for each request)."""
         ...
 
     async def dictionaries(self) -> Dictionaries:

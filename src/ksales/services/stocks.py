@@ -17,6 +17,7 @@ from attrs import frozen
 from ksales.domain.stock import OfferStock, StockSnapshot, missing_days, snapshot_due
 from ksales.ports.clock import Clock
 from ksales.ports.crm import Crm, SkippedOffer
+from ksales.ports.request_meter import counting
 from ksales.ports.store import SalesStore
 
 log = logging.getLogger(__name__)
@@ -59,17 +60,18 @@ class StockSnapshots:
 
     async def take(self) -> SnapshotReport:
         """Read every page of the stock and of the offers now and store them as today's snapshot."""
-        started, before = time.monotonic(), self.crm.requests
+        started = time.monotonic()
         taken_at = self.clock.now()
         rows: list[OfferStock] = []
         skipped: list[SkippedOffer] = []
-        async for page in self.crm.stocks():
-            rows.extend(page.rows)
-            skipped.extend(page.skipped)
-        # The stock list does not say which product an offer belongs to: `/offers` does, read every time.
-        products: dict[int, int | None] = {}
-        async for offers in self.crm.offers():
-            products.update({offer.id: offer.product_id for offer in offers.offers})
+        with counting() as meter:
+            async for page in self.crm.stocks():
+                rows.extend(page.rows)
+                skipped.extend(page.skipped)
+            # The stock list does not say which product an offer belongs to: `/offers` does, read every time.
+            products: dict[int, int | None] = {}
+            async for offers in self.crm.offers():
+                products.update({offer.id: offer.product_id for offer in offers.offers})
         snapshot = StockSnapshot(
             day=taken_at.astimezone(self.timezone).date(),
             taken_at=taken_at,
@@ -80,7 +82,7 @@ class StockSnapshots:
             snapshot.day,
             len(snapshot.rows),
             tuple(skipped),
-            self.crm.requests - before,
+            meter.requests,
             time.monotonic() - started,
         )
 

@@ -16,6 +16,7 @@ from ksales.domain.search import OrderQuery, QueryKind
 from ksales.domain.stock import Offer, OfferStock
 from ksales.ports.clock import Clock
 from ksales.ports.crm import OfferPage, OrderPage, SearchResult, StockPage, TimeWindow, WindowField
+from ksales.ports.request_meter import count_request
 
 PAGE_SIZE = 50
 #: Two years and a month, so that a year-ago comparison of last month has data.
@@ -52,6 +53,10 @@ class DemoCrm:
     def requests(self) -> int:
         return self._requests
 
+    def _request(self, requests: int = 1) -> None:
+        self._requests += requests
+        count_request(requests)
+
     @property
     def first_day(self) -> date:
         return self._today() - timedelta(days=self.history_days)
@@ -60,7 +65,7 @@ class DemoCrm:
         return self.clock.now().astimezone(self.timezone).date()
 
     async def dictionaries(self) -> Dictionaries:
-        self._requests += 5
+        self._request(5)
         return dictionaries(self.seed)
 
     def day_orders(self, day: date) -> list[Order]:
@@ -107,18 +112,18 @@ class DemoCrm:
                 if stamp is not None and window.start <= stamp < window.end:
                     matching.append(order)
             day += timedelta(days=1)
-        self._requests += 1
+        self._request()
         if not matching:
             yield OrderPage(())
             return
         for offset in range(0, len(matching), PAGE_SIZE):
             if offset:
-                self._requests += 1
+                self._request()
                 await asyncio.sleep(0)
             yield OrderPage(tuple(matching[offset : offset + PAGE_SIZE]))
 
     async def count_orders(self, window: TimeWindow) -> int:
-        self._requests += 1
+        self._request()
         first = max(window.start.astimezone(self.timezone).date() - timedelta(days=1), self.first_day)
         last = min(window.end.astimezone(self.timezone).date() + timedelta(days=1), self._today())
         # From the placement times alone (an order placed after now does not exist yet): counting the
@@ -137,7 +142,7 @@ class DemoCrm:
     async def search_orders(
         self, query: OrderQuery, limit: int = 5, *, interactive: bool = True
     ) -> SearchResult:
-        self._requests += 1
+        self._request()
         if query.kind is QueryKind.ID:
             order_id = int(query.value)
             day = self.first_day + timedelta(days=order_id // ID_STRIDE)
@@ -161,13 +166,13 @@ class DemoCrm:
         await asyncio.sleep(0)
         rows = [attrs.evolve(r, product_id=None) for r in self.stock_now()]
         for offset in range(0, len(rows), PAGE_SIZE):
-            self._requests += 1
+            self._request()
             yield StockPage(tuple(rows[offset : offset + PAGE_SIZE]))
 
     async def offers(self) -> AsyncIterator[OfferPage]:
         offers = [Offer(p.offer_id, p.product_id, p.sku) for p in sorted(self._stock_plans, key=_offer_id)]
         for offset in range(0, len(offers), PAGE_SIZE):
-            self._requests += 1
+            self._request()
             yield OfferPage(tuple(offers[offset : offset + PAGE_SIZE]))
 
     async def aclose(self) -> None:

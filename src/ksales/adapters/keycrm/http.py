@@ -15,6 +15,7 @@ import httpx
 from ksales.adapters.keycrm.limiter import Sleep, SlidingWindowLimiter
 from ksales.domain.errors import CrmRejected, CrmUnavailable
 from ksales.ports.health import KEY_REJECTED, StatusBoard
+from ksales.ports.request_meter import count_request
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class KeyCrmHttp:
                     await slots.enter_async_context(limiter.slot())
                 await slots.enter_async_context(self._limiter.slot(interactive=interactive))
                 self.requests += 1
+                count_request()
                 try:
                     response = await self._client.get(path, params=params)
                 except httpx.TimeoutException:

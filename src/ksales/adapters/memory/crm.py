@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
@@ -22,6 +23,7 @@ from ksales.ports.crm import (
     TimeWindow,
     WindowField,
 )
+from ksales.ports.request_meter import count_request
 
 PAGE_SIZE = 50
 
@@ -66,23 +68,23 @@ class InMemoryCrm:
         self.requests = 0
 
     async def dictionaries(self) -> Dictionaries:
-        self._ask("dictionaries")
+        await self._ask("dictionaries")
         return self.catalog
 
     async def orders(self, window: TimeWindow, by: WindowField) -> AsyncIterator[OrderPage]:
         """Every order whose placement (`created`) or `updated_at` is in [start, end), by id."""
-        self._ask((window, by))
+        await self._ask((window, by))
         matching = sorted((o for o in self.by_id.values() if _in(window, _stamp(o, by))), key=lambda o: o.id)
         for offset in range(0, max(len(matching), 1), self.page_size):
             if offset:
-                self._request()
+                await self._request()
             yield self._page(matching[offset : offset + self.page_size])
 
     async def search_orders(
         self, query: OrderQuery, limit: int = 5, *, interactive: bool = True
     ) -> SearchResult:
         """The readable orders matching the query, newest placement first; `total` counts them all."""
-        self._ask(query)
+        await self._ask(query)
         found = sorted(
             (o for o in self.by_id.values() if o.id not in self.unreadable and matches(o, query)),
             key=lambda o: (o.placed_at, o.id),
@@ -92,16 +94,16 @@ class InMemoryCrm:
 
     async def count_orders(self, window: TimeWindow) -> int:
         """Orders placed in the window, unreadable ones too (the CRM's `total` counts every record)."""
-        self._ask(("count", window))
+        await self._ask(("count", window))
         return sum(1 for o in self.by_id.values() if _in(window, o.placed_at))
 
     async def stocks(self) -> AsyncIterator[StockPage]:
         """The stock by offer id, without its product, `page_size` offers to a page."""
-        self._ask("stocks")
+        await self._ask("stocks")
         rows = [self.stock[i] for i in sorted(self.stock)]
         for offset in range(0, max(len(rows), 1), self.page_size):
             if offset:
-                self._request()
+                await self._request()
             page = rows[offset : offset + self.page_size]
             yield StockPage(
                 tuple(
@@ -116,11 +118,11 @@ class InMemoryCrm:
 
     async def offers(self) -> AsyncIterator[OfferPage]:
         """Every offer of `stock` with its product, by id."""
-        self._ask("offers")
+        await self._ask("offers")
         offers = [Offer(r.offer_id, r.product_id, r.sku) for _, r in sorted(self.stock.items())]
         for offset in range(0, max(len(offers), 1), self.page_size):
             if offset:
-                self._request()
+                await self._request()
             yield OfferPage(tuple(offers[offset : offset + self.page_size]))
 
     async def aclose(self) -> None:
@@ -135,12 +137,15 @@ class InMemoryCrm:
             tuple(SkippedRecord(o.id, self.unreadable[o.id]) for o in orders if o.id in self.unreadable),
         )
 
-    def _ask(self, what: Asked) -> None:
+    async def _ask(self, what: Asked) -> None:
         self.asked.append(what)
-        self._request()
+        await self._request()
 
-    def _request(self) -> None:
+    async def _request(self) -> None:
+        # A request is an await point, as over the network: jobs sharing this CRM interleave here.
+        await asyncio.sleep(0)
         self.requests += 1
+        count_request()
         failure = self.failures.pop(self.requests, None)
         if failure is not None:
             raise failure

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import define, field
 
 from ksales.ports.crm import TimeWindow
+from ksales.ports.request_meter import counting
 from ksales.services.sync_report import SyncReport
 
 if TYPE_CHECKING:
@@ -106,35 +107,40 @@ def month_windows(first: date, bound: datetime) -> list[tuple[date, TimeWindow, 
 async def reconcile_months(sync: SyncService, report: SyncReport, bound: datetime) -> Reconciliation:
     """Compare every month of the stored history up to `bound` with the CRM; repair those that differ."""
     store, crm = sync.store, sync.crm
-    before = crm.requests
     result = Reconciliation(sync.clock.now())
-    counts = store.monthly_order_counts()
-    first = min(counts, default=bound.astimezone(UTC).date())
-    for month, window, whole in month_windows(first, bound):
-        stored = (
-            counts.get(month, 0) if whole else len(store.order_ids_placed_between(window.start, window.end))
-        )
-        expected = await crm.count_orders(window)
-        result.months_checked += 1
-        if stored == expected:
-            continue
-        name = f"{month:%Y-%m}"
-        result.mismatched.append(name)
-        log.warning(
-            "reconciliation: %s has %d orders in the store, %d in KeyCRM: re-reading", name, stored, expected
-        )
-        unreadable: set[int] = set()
-        for part in _parts(sync, window):
-            changed, skipped = await sync.rewrite(part, report)
-            result.inserted += changed.inserted
-            result.updated += changed.updated
-            result.removed += changed.removed
-            unreadable |= skipped
-        present = store.order_ids_placed_between(window.start, window.end) | unreadable
-        if len(present) != await crm.count_orders(window):
-            result.unrepaired.append(name)
-            log.warning("reconciliation: %s still disagrees after the re-read", name)
-    result.requests = crm.requests - before
+    with counting() as meter:
+        counts = store.monthly_order_counts()
+        first = min(counts, default=bound.astimezone(UTC).date())
+        for month, window, whole in month_windows(first, bound):
+            stored = (
+                counts.get(month, 0)
+                if whole
+                else len(store.order_ids_placed_between(window.start, window.end))
+            )
+            expected = await crm.count_orders(window)
+            result.months_checked += 1
+            if stored == expected:
+                continue
+            name = f"{month:%Y-%m}"
+            result.mismatched.append(name)
+            log.warning(
+                "reconciliation: %s has %d orders in the store, %d in KeyCRM: re-reading",
+                name,
+                stored,
+                expected,
+            )
+            unreadable: set[int] = set()
+            for part in _parts(sync, window):
+                changed, skipped = await sync.rewrite(part, report)
+                result.inserted += changed.inserted
+                result.updated += changed.updated
+                result.removed += changed.removed
+                unreadable |= skipped
+            present = store.order_ids_placed_between(window.start, window.end) | unreadable
+            if len(present) != await crm.count_orders(window):
+                result.unrepaired.append(name)
+                log.warning("reconciliation: %s still disagrees after the re-read", name)
+    result.requests = meter.requests
     store.set_meta({RECONCILIATION_KEY: result.dump()})
     return result
 

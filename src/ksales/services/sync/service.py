@@ -33,6 +33,7 @@ from ksales.domain.model import Dictionaries, Order
 from ksales.domain.search import OrderQuery, QueryKind
 from ksales.ports.clock import Clock
 from ksales.ports.crm import Crm, TimeWindow, WindowField
+from ksales.ports.request_meter import counting
 from ksales.ports.store import ApplyResult, OrderChanges, SalesStore
 from ksales.services.sync.reconcile import Reconciliation, reconcile_months
 from ksales.services.sync.rereads import SWEEPS, Budget, RereadPlan, Rereads
@@ -243,17 +244,18 @@ class SyncService:
 
     async def _recorded(self, mode: str, body: Callable[[SyncReport], Awaitable[None]]) -> SyncReport:
         report = SyncReport(mode)
-        started, requests_before = time.perf_counter(), self.crm.requests
-        try:
-            await body(report)
-        except BaseException as exc:  # cancellation too: the run did not finish
-            report.error = str(exc) or type(exc).__name__
-            raise
-        finally:
-            report.requests = self.crm.requests - requests_before
-            report.seconds = time.perf_counter() - started
-            report.finished_at = self.clock.now()
-            self._record_status(report)
+        started = time.perf_counter()
+        with counting() as meter:
+            try:
+                await body(report)
+            except BaseException as exc:  # cancellation too: the run did not finish
+                report.error = str(exc) or type(exc).__name__
+                raise
+            finally:
+                report.requests = meter.requests
+                report.seconds = time.perf_counter() - started
+                report.finished_at = self.clock.now()
+                self._record_status(report)
         return report
 
     def _record_status(self, report: SyncReport) -> None:
@@ -404,17 +406,17 @@ class SyncService:
         now = self._now()
         checkpoint = self._checkpoint()
         assert checkpoint is not None
-        requests_before = self.crm.requests
-        last = self.store.get_meta(DICTIONARIES_KEY)
-        if last is None or now - datetime.fromisoformat(last) >= DICTIONARY_TTL:
-            self._save_dictionaries(await self.crm.dictionaries(), now)
         end = now + CLOCK_SKEW
-        updated = await self._fetch(TimeWindow(checkpoint - OVERLAP, end), WindowField.UPDATED, report)
+        with counting() as mandatory:
+            last = self.store.get_meta(DICTIONARIES_KEY)
+            if last is None or now - datetime.fromisoformat(last) >= DICTIONARY_TTL:
+                self._save_dictionaries(await self.crm.dictionaries(), now)
+            updated = await self._fetch(TimeWindow(checkpoint - OVERLAP, end), WindowField.UPDATED, report)
         if self.rereads is None:
             created = await self._fetch(TimeWindow(now - REFETCH, end), WindowField.CREATED, report)
             again, meta = created.orders, dict[str, str]()
         else:
-            again, meta = await self._spread_rereads(now, end, self.crm.requests - requests_before, report)
+            again, meta = await self._spread_rereads(now, end, mandatory.requests, report)
         merged = {**again, **updated.orders}
         report.fetched += len(merged)
         # Only orders found by update time say how far the CRM has been read.
@@ -442,9 +444,9 @@ class SyncService:
             if chunk is None:
                 continue
             window, _pages = chunk
-            before = self.crm.requests
-            fetched = await self._fetch(window, WindowField.CREATED, report)
-            self.rereads.spent(plan, sweep, window, self.crm.requests - before, now)
+            with counting() as read:
+                fetched = await self._fetch(window, WindowField.CREATED, report)
+            self.rereads.spent(plan, sweep, window, read.requests, now)
             found.update(fetched.orders)
         return found, {REREADS_KEY: plan.dump()}
 
