@@ -3,6 +3,7 @@
     .venv/bin/python bench/ab.py BEFORE_TREE AFTER_TREE customers STORE.duckdb [--runs 15]
     .venv/bin/python bench/ab.py BEFORE_TREE AFTER_TREE stocks STORE.duckdb [--runs 15]
     .venv/bin/python bench/ab.py BEFORE_TREE AFTER_TREE queries STORE.duckdb [--runs 15]
+    .venv/bin/python bench/ab.py BEFORE_TREE AFTER_TREE views STORE.duckdb [--runs 15]
 
 A tree is a checkout (`git worktree add /tmp/before <commit>`, or `git archive <commit> | tar -x -C DIR`).
 Each tree gets a worker process (its own `src/` first on the path) on its own copy of the store (the newer
@@ -10,7 +11,8 @@ tree migrates its copy when it opens it); the driver asks the two workers for on
 so that both see the same load, and prints the medians (and minima) of each and their ratio.
 `customers`: the reports of bench/customers.py on bench/queries.py's store; `stocks`: the inventory reads of
 bench/stocks.py `--queries` on its store, each right after a write that changes the orders (as a sync does);
-`queries`: every store query of bench/queries.py on each of its views, on its store.
+`queries`: every store query of bench/queries.py on each of its views, on its store; `views`: whole cold
+dashboard views through the app (bench/dashboard.py's requests at once), each right after a write.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
-    parser.add_argument("kind", choices=["customers", "queries", "stocks"])
+    parser.add_argument("kind", choices=["customers", "queries", "stocks", "views"])
     parser.add_argument("store", type=Path)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """One side of bench/ab.py: opens the store with the `ksales` on its path and times a read per request.
 
-    python bench/ab_worker.py customers|queries|stocks STORE.duckdb TREE
+    python bench/ab_worker.py customers|queries|stocks|views STORE.duckdb TREE
 
 Prints the read names (tab-separated), then for each line read from stdin (a read's index) the milliseconds
 that one call took.
@@ -51,6 +51,66 @@ def query_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[
     return reads, lambda: None
 
 
+#: The dashboard views issue 17 times (bench/dashboard.py's filters), for the `views` kind.
+VIEWS = {
+    "this month": {"period": "month"},
+    "last month": {"period": "last_month"},
+    "365 days": {"period": "custom", "start_date": "2025-11-27", "end_date": "2026-11-26"},
+    "365 d, category 2": {
+        "period": "custom",
+        "start_date": "2025-11-27",
+        "end_date": "2026-11-26",
+        "category_id": "2",
+    },
+    "365 d, brand acme": {
+        "period": "custom",
+        "start_date": "2025-11-27",
+        "end_date": "2026-11-26",
+        "brand": "acme",
+    },
+    "365 d, source 1": {
+        "period": "custom",
+        "start_date": "2025-11-27",
+        "end_date": "2026-11-26",
+        "source_id": "1",
+    },
+}
+
+
+def view_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
+    """Whole dashboard views through the app (bench/dashboard.py's requests, sent at once), each cold:
+    right after a write that bumps the data version, as the first view after a sync."""
+    import asyncio
+    import contextlib
+
+    import httpx
+    from dashboard import _with_state, build_container, new_version, view_requests
+
+    from ksales.entrypoints.web import create_app
+
+    container = build_container(path, "2026-11-26")
+    app = create_app(container, background=False)
+    loop = asyncio.new_event_loop()
+    stack = contextlib.AsyncExitStack()
+    transport = httpx.ASGITransport(app=app)
+    state = loop.run_until_complete(stack.enter_async_context(app.router.lifespan_context(app)))
+    transport.app = _with_state(app, state)
+    client = loop.run_until_complete(
+        stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://bench"))
+    )
+
+    async def view(params: dict[str, str]) -> None:
+        requests = view_requests({**params, "sales_type": "retail"})
+        for response in await asyncio.gather(*(client.get(p, params=q) for p, q in requests)):
+            response.raise_for_status()
+
+    reads: dict[str, Callable[[], object]] = {
+        name: lambda params=params: loop.run_until_complete(view(params))  # type: ignore[misc]
+        for name, params in VIEWS.items()
+    }
+    return reads, lambda: new_version(container)
+
+
 def stock_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
     from stocks import KYIV, LAST_DAY
 
@@ -84,7 +144,12 @@ def stock_reads(path: Path) -> tuple[dict[str, Callable[[], object]], Callable[[
 
 def main() -> None:
     kind, path = sys.argv[1], Path(sys.argv[2])
-    reads, write = {"customers": customer_reads, "queries": query_reads, "stocks": stock_reads}[kind](path)
+    reads, write = {
+        "customers": customer_reads,
+        "queries": query_reads,
+        "stocks": stock_reads,
+        "views": view_reads,
+    }[kind](path)
     calls = list(reads.values())
     print("\t".join(reads), flush=True)
     for line in sys.stdin:
