@@ -1,3 +1,4 @@
+import asyncio
 import threading
 import time
 from datetime import date
@@ -13,7 +14,7 @@ from ksales.domain.results import Totals
 from ksales.domain.rules import SalesType
 from ksales.ports.store import OrderChanges
 from ksales.services.analytics import AnalyticsService
-from ksales.services.memo import MemoisedReads, memoised
+from ksales.services.memo import MemoisedReads, keep_warm, memoised
 from tests.shop import DICTIONARIES, NOW, ORDERS, RULES
 
 NOVEMBER = Scope(date(2026, 11, 1), date(2026, 11, 30), SalesType.ALL)
@@ -125,3 +126,125 @@ def test_the_analytics_answer_the_same_from_the_memo(store: CountingStore) -> No
     computed = store.computed
     analytics.customers(request)  # its totals are the profit's
     assert store.computed == computed
+
+
+DAYS = [Scope(date(2026, 11, d), date(2026, 11, d)) for d in (24, 25, 26)]
+
+
+def test_refresh_computes_the_last_versions_reads_again_at_the_new_one(store: CountingStore) -> None:
+    reads = MemoisedReads(store)
+    for scope in DAYS:
+        reads.totals(scope)
+    assert reads.refresh() == 0  # nothing changed: nothing to compute
+    store.apply(OrderChanges(ORDERS[4:]))
+    assert reads.refresh() == len(DAYS)
+    computed = store.computed
+    assert [reads.totals(scope) for scope in DAYS] == [InMemorySalesStore.totals(store, s) for s in DAYS]
+    assert store.computed == computed  # answered from the refresh, at the new data
+    assert reads.refresh() == 0
+
+
+def test_refresh_takes_the_most_recently_used_reads_first_and_at_most_its_limit(store: CountingStore) -> None:
+    reads = MemoisedReads(store)
+    for scope in (*DAYS, DAYS[0]):  # the 24th used again: the 25th is now the least recent
+        reads.totals(scope)
+    store.apply(OrderChanges(ORDERS[4:]))
+    assert reads.refresh(limit=2) == 2
+    computed = store.computed
+    reads.totals(DAYS[0])
+    reads.totals(DAYS[2])
+    assert store.computed == computed
+    reads.totals(DAYS[1])
+    assert store.computed == computed + 1
+
+
+def test_reads_remembered_across_two_writes_with_no_read_between(store: CountingStore) -> None:
+    reads = MemoisedReads(store)
+    reads.totals(NOVEMBER)
+    store.apply(OrderChanges(ORDERS[4:5]))
+    reads.order_count()  # not a memoised read: the memo has not seen the new version
+    store.apply(OrderChanges(ORDERS[5:]))
+    assert reads.refresh() == 1
+
+
+def test_a_read_failing_in_a_refresh_is_not_kept_and_the_caller_meets_it(store: CountingStore) -> None:
+    reads = MemoisedReads(store)
+    reads.totals(NOVEMBER)
+    reads.daily(NOVEMBER)
+    store.apply(OrderChanges(ORDERS[4:]))
+    store.fail = True
+    assert reads.refresh() == 1  # the daily figures; the totals failed
+    with pytest.raises(RuntimeError):
+        reads.totals(NOVEMBER)
+    store.fail = False
+    assert reads.totals(NOVEMBER) == InMemorySalesStore.totals(store, NOVEMBER)
+
+
+class WritingStore(CountingStore):
+    """A store a write lands on while its first totals are computed (a sync beside the refresh)."""
+
+    write_next = False
+
+    def totals(self, scope: Scope) -> Totals:
+        answer = super().totals(scope)
+        if self.write_next:
+            self.write_next = False
+            self.apply(OrderChanges(ORDERS[5:]))
+        return answer
+
+
+def test_a_refresh_stops_at_the_next_write_and_keeps_nothing_it_computed_before_it() -> None:
+    store = WritingStore()
+    store.save_dictionaries(DICTIONARIES)
+    store.apply(OrderChanges(ORDERS[:4]))
+    reads = MemoisedReads(store)
+    for scope in DAYS:
+        reads.totals(scope)
+    store.apply(OrderChanges(ORDERS[4:5]))
+    store.write_next = True
+    assert reads.refresh() == 0  # the 26th, computed while the write landed: not kept; the rest left
+    computed = store.computed
+    assert reads.totals(DAYS[2]) == InMemorySalesStore.totals(store, DAYS[2])
+    assert store.computed == computed + 1
+    assert reads.refresh() == 3  # the next refresh takes over (the 26th already answers)
+    assert store.computed == computed + 3
+
+
+async def test_keep_warm_refreshes_once_the_data_has_stopped_changing(store: CountingStore) -> None:
+    reads = MemoisedReads(store)
+    reads.totals(NOVEMBER)
+    ticks: asyncio.Queue[None] = asyncio.Queue()
+    woken = asyncio.Event()
+
+    async def sleep(_: float) -> None:  # the test decides when the loop looks again
+        woken.set()
+        await ticks.get()
+
+    async def look() -> None:
+        woken.clear()
+        ticks.put_nowait(None)
+        await woken.wait()  # the loop has looked, refreshed if it had to, and sleeps again
+
+    task = asyncio.create_task(keep_warm(reads, sleep=sleep))
+    await woken.wait()
+    await look()
+    assert store.computed == 1  # no change: nothing computed
+    store.apply(OrderChanges(ORDERS[4:5]))
+    await look()
+    store.apply(OrderChanges(ORDERS[5:]))
+    await look()
+    assert store.computed == 1  # the data is still changing: not yet
+    await look()
+    assert store.computed == 2  # it has stayed the same since the last look
+    await look()
+    assert store.computed == 2  # refreshed once per change
+    computed = store.computed
+    assert reads.totals(NOVEMBER) == InMemorySalesStore.totals(store, NOVEMBER)
+    assert store.computed == computed
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_keep_warm_has_nothing_to_do_for_a_store_without_a_memo(store: CountingStore) -> None:
+    await keep_warm(store, sleep=lambda _: asyncio.sleep(0))  # returns at once

@@ -170,7 +170,8 @@ def backup_on_signal(container: Container, tasks: list[asyncio.Task[None]]) -> I
         loop.remove_signal_handler(signal.SIGUSR1)
 
 
-async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+async def cancel(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel the tasks and wait until each has ended."""
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -193,7 +194,7 @@ async def background(
         # First in, last out: whatever fails below, the bot stops, then the tasks, then the CRM client
         # closes — all before the caller closes the stores.
         stack.push_async_callback(sync.crm.aclose)
-        stack.push_async_callback(_cancel, tasks)
+        stack.push_async_callback(cancel, tasks)
         if sync.store.order_count() == 0:
             if settings.demo_mode:
                 # The recent weeks first, so that the dashboard opens populated within seconds;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -27,6 +28,7 @@ from ksales.entrypoints.web.middleware import (
     LoginGateMiddleware,
     RequestContextMiddleware,
 )
+from ksales.services.memo import keep_warm
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,9 @@ def create_app(container: Container, *, background: bool = True, address: str | 
             if background:
                 stack.callback(container.shutdown_resources)
                 await stack.enter_async_context(runtime.background(container, address=address))
+                # The figures people read are computed again after each write, before they ask again.
+                warm = asyncio.create_task(keep_warm(state["analytics"].store))
+                stack.push_async_callback(runtime.cancel, [warm])
             yield state
 
     static = StaticFiles(directory=pages.STATIC_DIR)
