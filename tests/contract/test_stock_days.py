@@ -84,6 +84,9 @@ WRITES: tuple[tuple[str, Callable[[SalesStore], object], bool], ...] = (
     ("delete", lambda s: s.apply(OrderChanges(deletions=frozenset({ORDER.id}))), True),
     ("delete a missing order", lambda s: s.apply(OrderChanges(deletions=frozenset({ORDER.id}))), False),
     ("save_dictionaries", lambda s: s.save_dictionaries(Dictionaries(sources=(Source(1, "A"),))), True),
+    # each sync saves the dictionaries: the same entries again change nothing
+    ("the same again", lambda s: s.save_dictionaries(Dictionaries(sources=(Source(1, "A"),))), False),
+    ("a renamed source", lambda s: s.save_dictionaries(Dictionaries(sources=(Source(1, "B"),))), True),
     ("set_meta", lambda s: s.set_meta({"x": "1"}), False),
     ("save_stock_snapshot", lambda s: s.save_stock_snapshot(stockshop.snapshot(stockshop.DAY, ())), True),
     ("set_goal", lambda s: s.set_goal(GOAL), True),

@@ -10,7 +10,7 @@ import attrs
 
 from ksales.adapters.memory import InMemorySalesStore
 from ksales.domain.inventory import Health, became_restock, by_supply
-from ksales.domain.model import Dictionaries
+from ksales.domain.model import Dictionaries, Source
 from ksales.ports.store import OrderChanges
 from ksales.services.inventory import InventoryService
 from tests import stockshop
@@ -86,7 +86,10 @@ def test_an_answer_is_kept_while_the_shop_data_does_not_change() -> None:
     # a sync that found nothing new: its meta and the same orders again
     inventory.store.apply(OrderChanges(upserts=stockshop.ORDERS, meta={"last_sync": "x"}))
     assert inventory.summary() is summary
-    inventory.store.save_dictionaries(Dictionaries())  # a write of data: computed again, the same figures
+    inventory.store.save_dictionaries(Dictionaries())  # no entry: nothing changed
+    assert inventory.summary() is summary
+    # a write of data: computed again, the same figures
+    inventory.store.save_dictionaries(Dictionaries(sources=(Source(99, "New shop"),)))
     assert inventory.summary() is not summary and inventory.summary() == summary
 
 

@@ -125,8 +125,8 @@ class DuckDbSalesStore:
         self._write("rebuilding the rollups", rollups.rebuild)
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
-        self._write("saving dictionaries", lambda c: write_dictionaries(c, dictionaries))
-        self._changed()
+        if self._write("saving dictionaries", lambda c: write_dictionaries(c, dictionaries)):
+            self._changed()
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         if values:

@@ -166,11 +166,12 @@ def _upsert(
     insert_rows(cursor, table, columns, rows, replace=True)
 
 
-def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictionaries) -> None:
+def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictionaries) -> bool:
     """Upsert every dictionary (the last entry of an id wins), re-file the orders of changed subtrees and
-    the lines of changed products."""
+    the lines of changed products. False, with nothing written, when every entry is stored as it is: each
+    sync saves the dictionaries, which seldom change, and the reads' memos need not be dropped for that."""
     products = rows_by_id(dictionaries.products, product_row)
-    for table, columns, rows in (
+    tables = [
         ("sources", SOURCE.columns, rows_by_id(dictionaries.sources, fields_row(SOURCE))),
         ("statuses", STATUS.columns, rows_by_id(dictionaries.statuses, fields_row(STATUS))),
         (
@@ -180,12 +181,29 @@ def write_dictionaries(cursor: duckdb.DuckDBPyConnection, dictionaries: Dictiona
         ),
         ("categories", CATEGORY.columns, rows_by_id(dictionaries.categories, fields_row(CATEGORY))),
         ("products", PRODUCT_COLUMNS, products),
-    ):
+    ]
+    if all(_stored_as(cursor, table, columns, rows) for table, columns, rows in tables):
+        return False
+    for table, columns, rows in tables:
         _upsert(cursor, table, columns, list(rows.values()))
     if dictionaries.categories:
         refresh_subtrees(cursor)
     if products:
         _refile_lines(cursor, sorted(products))
+    return True
+
+
+def _stored_as(
+    cursor: duckdb.DuckDBPyConnection, table: str, columns: Sequence[Column], rows: dict[int, Row]
+) -> bool:
+    """Whether the table holds exactly these rows for their ids (the first column)."""
+    if not rows:
+        return True
+    names = ", ".join(column.name for column in columns)
+    stored = cursor.execute(
+        f"SELECT {names} FROM {table} WHERE {columns[0].name} IN (SELECT unnest(?::BIGINT[]))", [list(rows)]
+    ).fetchall()
+    return {row[0]: tuple(row) for row in stored} == {key: tuple(row) for key, row in rows.items()}
 
 
 def _refile_lines(cursor: duckdb.DuckDBPyConnection, product_ids: list[int]) -> None:

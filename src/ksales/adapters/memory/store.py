@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import TypeVar
 
 from ksales.adapters.memory import customers
 from ksales.domain.customers import CohortFacts, CustomerFacts, Segment, SegmentTotals
@@ -103,12 +104,15 @@ class InMemorySalesStore:
 
     def save_dictionaries(self, dictionaries: Dictionaries) -> None:
         with self._lock:
-            self._version += 1
-            self._sources.update({s.id: s for s in dictionaries.sources})
-            self._statuses.update({s.id: s for s in dictionaries.statuses})
-            self._expense_types.update({t.id: t for t in dictionaries.expense_types})
-            self._categories.update({c.id: c for c in dictionaries.categories})
-            self._products.update({p.id: p for p in dictionaries.products})
+            changed = [
+                _upsert(self._sources, dictionaries.sources),
+                _upsert(self._statuses, dictionaries.statuses),
+                _upsert(self._expense_types, dictionaries.expense_types),
+                _upsert(self._categories, dictionaries.categories),
+                _upsert(self._products, dictionaries.products),
+            ]
+            if any(changed):  # the same entries again change nothing the reads answer
+                self._version += 1
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         with self._lock:
@@ -552,3 +556,14 @@ class InMemorySalesStore:
 
     def __repr__(self) -> str:
         return f"InMemorySalesStore(orders={len(self.orders)})"
+
+
+E = TypeVar("E", Source, Status, ExpenseType, Category, Product)
+
+
+def _upsert(stored: dict[int, E], entries: Iterable[E]) -> bool:
+    """Store the entries by id (the last of an id wins); whether any differed from the stored one."""
+    new = {entry.id: entry for entry in entries}
+    changed = any(stored.get(key) != entry for key, entry in new.items())
+    stored.update(new)
+    return changed
