@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import uvicorn
+from dependency_injector import providers
 
+from ksales.adapters.memory import FixedClock
 from ksales.domain.errors import InvalidParameter, NotFound
 from ksales.domain.ranking import RankBy
 from ksales.entrypoints import cli
@@ -75,6 +77,8 @@ def pair(
             patch.delenv("KEYCRM_API_KEY", raising=False)
             assert cli.main(["demo", "--orders", "1200", "--seed", "5"]) == 0
             container = build_container(Settings.from_env())
+        # One instant for both sides: a same-time cut read across a minute's turn differed by a minute.
+        container.clock.override(providers.Object(FixedClock(container.clock().now())))
     try:
         with ThreadedServer(container) as url, RemoteAnalytics(url) as remote:
             yield container.analytics(), remote
