@@ -75,9 +75,8 @@ class MemoisedReads:
         self.limit = limit
         self._lock = threading.Lock()
         self._version = -1
-        self._answers: OrderedDict[Hashable, Future[Any]] = OrderedDict()
-        #: How to compute each answer kept (to compute it again at the next version: `refresh`).
-        self._computes: dict[Hashable, Callable[[], Any]] = {}
+        #: Each answer kept, with how it is computed (to compute it again at the next version: `refresh`).
+        self._answers: OrderedDict[Hashable, tuple[Future[Any], Callable[[], Any]]] = OrderedDict()
         #: The last version's reads, least recently used first.
         self._previous: list[Read] = []
 
@@ -106,16 +105,15 @@ class MemoisedReads:
         version = self.store.data_version()
         with self._lock:
             self._advance(version)
-            found = self._answers.get(key)
+            kept = self._answers.get(key)
+            found = None if kept is None else kept[0]
             if found is not None:
                 self._answers.move_to_end(key)
             else:
                 mine: Future[Any] = Future()
-                self._answers[key] = mine
-                self._computes[key] = compute
+                self._answers[key] = (mine, compute)
                 if len(self._answers) > self.limit:
-                    oldest, _ = self._answers.popitem(last=False)
-                    self._computes.pop(oldest, None)
+                    self._answers.popitem(last=False)
         if found is not None:
             return _copy(cast(T, found.result()))
         try:
@@ -133,9 +131,9 @@ class MemoisedReads:
         """At a new data version (under the lock): drop every answer, remembering what was read."""
         if version == self._version:
             return
-        read = [(key, self._computes[key]) for key in self._answers if key in self._computes]
+        read = [(key, compute) for key, (_, compute) in self._answers.items()]
         self._previous = self._merged(self._previous, read)
-        self._version, self._answers, self._computes = version, OrderedDict(), {}
+        self._version, self._answers = version, OrderedDict()
 
     def _merged(self, older: list[Read], newer: list[Read]) -> list[Read]:
         """`older` then `newer` reads, each key once (where `newer` has it), the `limit` last ones."""
@@ -144,9 +142,9 @@ class MemoisedReads:
 
     def _forget(self, version: int, key: Hashable, future: Future[Any]) -> None:
         with self._lock:
-            if self._version == version and self._answers.get(key) is future:
+            kept = self._answers.get(key)
+            if self._version == version and kept is not None and kept[0] is future:
                 del self._answers[key]
-                self._computes.pop(key, None)
 
     def refresh(self, limit: int = REFRESHED) -> int:
         """After a write: compute again, at the new data version, the `limit` reads of the last versions

@@ -63,9 +63,9 @@ def row_flags(scope: Scope, canceled: bool | None) -> str:
 
     One condition, not `NOT excluded AND NOT canceled AND NOT b2b`: DuckDB 2.0 pushes each of those into
     the scan of its column, and filtering the Roaring-compressed flags there costs ≈ 1 ms a flag per two
-    row groups (245 k lines), while one expression is evaluated on the rows the day range kept: 1.4–3×
-    faster over the few raw days around whole months, 1.2–2× over a raw year (bench store, 1 M orders;
-    a b2b scope's selective flag alone lost ≈ 10 % over a raw year). The flags are NOT NULL.
+    row groups (245 k lines), while one expression is evaluated on the rows the day range kept: 1.25–3.1×
+    faster over the few raw days around whole months, 1.17–2.0× over a raw year of lines (bench store,
+    1 M orders; a b2b scope's selective flag alone lost ≈ 12 %). The flags are NOT NULL.
     """
     flags = ["excluded"]
     if canceled is not None:
