@@ -32,7 +32,7 @@ lines; these rollups answer that per day (`subtrees.py` gives each category its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -40,6 +40,21 @@ import pyarrow as pa
 from attrs import frozen
 
 from ksales.adapters.duckdb import subtrees
+
+#: The raw tables rollups are aggregated from and the columns of theirs the rollups read: `Deltas` copies
+#: these columns of a write's orders' rows, not the whole rows (a column missing here fails every write).
+RAW_COLUMNS = {
+    "orders": ("id", "business_day", "source_id", "b2b", "canceled", "excluded", "grand_total"),
+    "order_lines": (
+        "order_id", "business_day", "source_id", "b2b", "canceled", "excluded", "product_id", "name",
+        "category_id", "brand_key", "brand_first", "quantity", "price_sold", "purchased_price",
+    ),
+    "order_expenses": (
+        "order_id", "business_day", "source_id", "b2b", "excluded", "paid", "expense_type_id", "amount",
+        "first_paid", "first_paid_of_type",
+    ),
+}  # fmt: skip
+_ORDER_KEYS = {"orders": "id", "order_lines": "order_id", "order_expenses": "order_id"}
 
 
 @frozen
@@ -52,8 +67,9 @@ class Rollup:
     keys: tuple[tuple[str, str, str], ...]
     #: (name, type, aggregate over raw rows); the first one counts rows: a group at 0 is dropped
     measures: tuple[tuple[str, str, str], ...]
-    #: the raw table, or a subquery over raw tables in which `{only}` stands for ` AND ` the orders'
-    #: condition (so that a write's `Deltas` aggregate its orders' rows alone, not every row)
+    #: the raw table, or a subquery over raw tables, each named by a placeholder (`{orders}`,
+    #: `{order_lines}`, `{order_expenses}`) that stands for the table itself or for a write's copy of its
+    #: orders' rows (`Deltas`)
     raw: str
     where: str
 
@@ -61,17 +77,19 @@ class Rollup:
         columns = ", ".join(f"{name} {kind}" for name, kind, _ in (*self.keys, *self.measures))
         return f"CREATE TABLE IF NOT EXISTS {self.table} ({columns})"
 
-    def aggregate(self, only: str = "", sign: int = 1) -> str:
-        """SELECT keys, measures FROM the raw rows (of the orders `only` names), each measure × sign."""
+    def aggregate(self, tables: Mapping[str, str] | None = None, sign: int = 1) -> str:
+        """SELECT keys, measures FROM the raw rows (or the `tables` in their place), each measure × sign."""
         keys = ", ".join(f"{expr} AS {name}" for name, _, expr in self.keys)
         factor = "" if sign == 1 else " * -1"
         measures = ", ".join(f"({expr}){factor} AS {name}" for name, _, expr in self.measures)
-        where = self.where + (f" AND {only}" if only else "")
-        return f"SELECT {keys}, {measures} FROM {self.rows(only)} WHERE {where} GROUP BY ALL"
+        return f"SELECT {keys}, {measures} FROM {self.rows(tables)} WHERE {self.where} GROUP BY ALL"
 
-    def rows(self, only: str = "") -> str:
-        """The raw relation (narrowed inside to the orders `only` names)."""
-        return self.raw.replace("{only}", f" AND {only}" if only else "")
+    def rows(self, tables: Mapping[str, str] | None = None) -> str:
+        """The raw relation, over the raw tables or the `tables` standing for them."""
+        relation = self.raw
+        for table in RAW_COLUMNS:
+            relation = relation.replace(f"{{{table}}}", (tables or {}).get(table, table))
+        return relation
 
 
 _DAY_KEYS = (("business_day", "DATE", "business_day"), ("source_id", "BIGINT", "source_id"))
@@ -95,14 +113,14 @@ ORDER_DAYS = Rollup(
     "order_days",
     (*_DAY_KEYS, *_B2B, ("canceled", "BOOLEAN", "canceled")),
     (("orders", "BIGINT", "count(*)"), ("revenue", "DECIMAL(38, 2)", "sum(grand_total)")),
-    "orders",
+    "{orders}",
     "NOT excluded",
 )
 LINE_DAYS = Rollup(
     "line_days",
     (*_DAY_KEYS, *_B2B),
     (("lines", "BIGINT", "count(*)"), *_COSTS),
-    "order_lines",
+    "{order_lines}",
     "NOT excluded AND NOT canceled",
 )
 LINE_MONTHS = Rollup(
@@ -122,7 +140,7 @@ LINE_MONTHS = Rollup(
         *_COSTS,
         ("brand_orders", "BIGINT", "count(*) FILTER (WHERE brand_first)"),
     ),
-    "order_lines",
+    "{order_lines}",
     "NOT excluded AND NOT canceled",
 )
 EXPENSE_DAYS = Rollup(
@@ -134,7 +152,7 @@ EXPENSE_DAYS = Rollup(
         ("first_paid", "BIGINT", "count(*) FILTER (WHERE first_paid)"),
         ("first_paid_of_type", "BIGINT", "count(*) FILTER (WHERE first_paid_of_type)"),
     ),
-    "order_expenses",
+    "{order_expenses}",
     "NOT excluded AND paid",
 )
 #: The first rollups (their migration builds these alone).
@@ -152,8 +170,7 @@ def _order_subtree_sums(alias: str, brand: bool = False) -> str:
         sum(l.price_sold * l.quantity) AS revenue,
         coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
         coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
-    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id
-    WHERE true{{only}}
+    FROM {{order_lines}} l JOIN category_subtrees s ON s.category_id = l.category_id
     GROUP BY ALL
 ) AS {alias}"""
 
@@ -180,7 +197,7 @@ BRAND_DAYS = Rollup(
         ("quantity", "DECIMAL(38, 3)", "sum(quantity)"),
         ("brand_orders", "BIGINT", "count(*) FILTER (WHERE brand_first)"),
     ),
-    "order_lines",
+    "{order_lines}",
     "NOT excluded AND brand_key IS NOT NULL",
 )
 
@@ -208,7 +225,7 @@ def _expenses_of(orders: str, key: str, alias: str) -> str:
     """Expense rows, each with the `key` of every (order, key) of `orders`."""
     return f"""(
     SELECT e.*, o.{key} AS narrowed_by
-    FROM (SELECT * FROM order_expenses WHERE true{{only}}) e JOIN ({orders}) o ON o.order_id = e.order_id
+    FROM {{order_expenses}} e JOIN ({orders}) o ON o.order_id = e.order_id
 ) AS {alias}"""
 
 
@@ -227,12 +244,12 @@ EXPENSE_CATEGORY_DAYS = _expense_rollup(
     "expense_category_days",
     ("category_id", "BIGINT"),
     """SELECT DISTINCT l.order_id, s.root_id AS category_id
-    FROM order_lines l JOIN category_subtrees s ON s.category_id = l.category_id WHERE true{only}""",
+    FROM {order_lines} l JOIN category_subtrees s ON s.category_id = l.category_id""",
 )
 EXPENSE_BRAND_DAYS = _expense_rollup(
     "expense_brand_days",
     ("brand_key", "VARCHAR"),
-    "SELECT DISTINCT order_id, brand_key FROM order_lines WHERE brand_key IS NOT NULL{only}",
+    "SELECT DISTINCT order_id, brand_key FROM {order_lines} WHERE brand_key IS NOT NULL",
 )
 #: Rollups per category subtree or brand (built by their own migration, after `category_subtrees`). The
 #: subtree or brand is their first key: a rebuild stores the rows in key order, so that a query of one
@@ -252,10 +269,6 @@ PRODUCT_MONTHS = Rollup(
     LINE_MONTHS.where,
 )
 ROLLUPS = (*DAY_ROLLUPS, *NARROWED_ROLLUPS, PRODUCT_MONTHS)
-
-
-def _order_key(rollup: Rollup) -> str:
-    return "id" if rollup.raw == "orders" else "order_id"
 
 
 def create_statements(rollups: Sequence[Rollup] = ROLLUPS) -> list[str]:
@@ -323,11 +336,14 @@ def refresh_subtrees(cursor: duckdb.DuckDBPyConnection) -> None:
         cursor.execute("DROP TABLE new_subtrees")
 
 
-#: Orders a change may touch for its rollups to be kept by deltas: above this many, and above a twentieth of
-#: the store, `reworking` rebuilds them instead. Folding deltas costs per order touched (≈ 0.2 s per
-#: thousand at 1 M orders, measured), a rebuild per order stored (≈ 7 s at 1 M): re-parenting a big category
-#: or renaming a popular brand took 94 s by deltas on the bench store.
+#: Orders a change may touch for its rollups to be kept by deltas: above this many, and above one order in
+#: `DELTAS_UP_TO_ONE_IN` of the store, `reworking` rebuilds them instead. Folding deltas costs per order
+#: touched (≈ 0.3 s per thousand scattered orders at 1 M orders, measured), a rebuild per order stored
+#: (≈ 7 s at 1 M): re-parenting a big category or renaming a popular brand took 94 s by deltas on the
+#: bench store.
 DELTAS_UP_TO = 1_000
+#: See `DELTAS_UP_TO`.
+DELTAS_UP_TO_ONE_IN = 20
 
 
 @contextmanager
@@ -339,7 +355,7 @@ def reworking(cursor: duckdb.DuckDBPyConnection, order_ids: Sequence[int]) -> It
         return
     if len(order_ids) > DELTAS_UP_TO:
         (stored,) = cursor.execute("SELECT count(*) FROM orders").fetchone() or (0,)
-        if len(order_ids) * 20 > stored:
+        if len(order_ids) * DELTAS_UP_TO_ONE_IN > stored:
             yield
             for statement in rebuild_statements():
                 cursor.execute(statement)
@@ -355,11 +371,12 @@ class Deltas:
     """The change of a write to every rollup: `subtract` the orders about to change, change them, `add`
     them back, then `fold` the difference into the rollups (all inside the caller's transaction).
 
-    A subtraction is one aggregate per rollup, held as an Arrow table (no temporary tables), since the rows
-    are deleted before the fold. An addition is not captured: the fold comes right after it, so each
-    rollup's MERGE aggregates the added orders' rows itself, in its USING, beside the subtracted ones (nine
-    statements and Arrow round trips fewer per write). The fold is one MERGE per rollup: groups are updated
-    in place, created, or dropped when left with no rows.
+    Each side first copies its orders' rows of the raw tables (the columns in `RAW_COLUMNS`, as Arrow
+    tables): three scans of the raw tables, however many rollups there are; every rollup is then
+    aggregated from the copies, a few thousand rows. A subtraction is aggregated at once (the rows go
+    next, and the category subtrees a rollup joins may change before the fold), an addition inside each
+    rollup's fold, beside the subtracted groups. The fold is one MERGE per rollup: groups are updated in
+    place, created, or dropped when left with no rows.
     """
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
@@ -370,11 +387,11 @@ class Deltas:
     def subtract(self, order_ids: Sequence[int]) -> None:
         if not order_ids:
             return
-        ids = {"ids": list(order_ids)}
-        for rollup in ROLLUPS:
-            captured = self._cursor.sql(rollup.aggregate(_only(rollup), -1), params=ids).to_arrow_table()
-            if captured.num_rows:
-                self._captured[rollup.table].append(captured)
+        with self._copies(order_ids, "ksales_before") as tables:
+            for rollup in ROLLUPS:
+                captured = self._cursor.sql(rollup.aggregate(tables, -1)).to_arrow_table()
+                if captured.num_rows:
+                    self._captured[rollup.table].append(captured)
 
     def add(self, order_ids: Sequence[int]) -> None:
         """Count these orders' current rows in on `fold`, which must come before their rows change again."""
@@ -383,18 +400,40 @@ class Deltas:
     def fold(self) -> None:
         """Add the differences to the rollups; groups left with no rows are dropped."""
         added, self._added = self._added, []
-        for rollup in ROLLUPS:
-            captured, self._captured[rollup.table] = self._captured[rollup.table], []
-            if captured or added:
-                self._fold(rollup, captured, added)
+        with self._copies(added, "ksales_after") as tables:
+            for rollup in ROLLUPS:
+                captured, self._captured[rollup.table] = self._captured[rollup.table], []
+                if captured or added:
+                    self._fold(rollup, captured, tables if added else None)
 
-    def _fold(self, rollup: Rollup, captured: list[pa.Table], added: list[int]) -> None:
+    @contextmanager
+    def _copies(self, order_ids: Sequence[int], prefix: str) -> Iterator[dict[str, str]]:
+        """The orders' raw rows, one Arrow table per raw table registered as `prefix_table` while the block
+        runs: the names that stand for the raw tables in `Rollup.rows`."""
+        names: dict[str, str] = {}
+        try:
+            if order_ids:
+                ids = {"ids": list(order_ids)}
+                for table, columns in RAW_COLUMNS.items():
+                    rows = self._cursor.sql(
+                        f"SELECT {', '.join(columns)} FROM {table}"
+                        f" WHERE {_ORDER_KEYS[table]} IN (SELECT unnest($ids::BIGINT[]))",
+                        params=ids,
+                    ).to_arrow_table()
+                    names[table] = f"{prefix}_{table}"
+                    self._cursor.register(names[table], rows)
+            yield names
+        finally:
+            for name in names.values():
+                self._cursor.unregister(name)
+
+    def _fold(self, rollup: Rollup, captured: list[pa.Table], added: Mapping[str, str] | None) -> None:
         keys = [name for name, _, _ in rollup.keys]
         measures = [name for name, _, _ in rollup.measures]
         names = [f"ksales_delta_{i}" for i in range(len(captured))]
         parts = [f"SELECT * FROM {name}" for name in names]
-        if added:
-            parts.append(f"({rollup.aggregate(_only(rollup), 1)})")
+        if added is not None:
+            parts.append(f"({rollup.aggregate(added, 1)})")
         if len(parts) == 1:  # one aggregate: its groups are distinct already
             deltas = parts[0]
         else:
@@ -413,12 +452,7 @@ class Deltas:
         for name, table in zip(names, captured, strict=True):
             self._cursor.register(name, table)
         try:
-            self._cursor.execute(statement, {"ids": added} if added else None)
+            self._cursor.execute(statement)
         finally:
             for name in names:
                 self._cursor.unregister(name)
-
-
-def _only(rollup: Rollup) -> str:
-    """The condition narrowing a rollup's raw rows to the orders of the `$ids` parameter."""
-    return f"{_order_key(rollup)} IN (SELECT unnest($ids::BIGINT[]))"
