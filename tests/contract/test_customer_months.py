@@ -136,3 +136,34 @@ def test_the_migration_fills_the_rollup_of_an_existing_store(tmp_path: Path) -> 
         assert len(stored(reopened)) == 3 and stored(reopened) == computed(reopened)
     finally:
         reopened.close()
+
+
+def test_the_contact_is_the_latest_placed_orders_whatever_order_the_writes_come_in() -> None:
+    """The customers' rollup reads the contact strings of each buyer's latest order only: an older order
+    written later, a newer one changed, a removed latest one — the contact follows the latest placed."""
+    from ksales.domain.model import Buyer
+    from tests.shop import RULES, at, make_order
+
+    def buyer(name: str) -> Buyer:
+        return Buyer(1, full_name=name, phone=f"+380 {name}", email=f"{name}@example.com")
+
+    newest = make_order(2, at(20, month=3), "40", buyer=buyer("new"))
+    writes = (
+        (OrderChanges(upserts=(newest,)), "new"),
+        (OrderChanges(upserts=(make_order(1, at(3, month=3), "100", buyer=buyer("old")),)), "new"),
+        (OrderChanges(upserts=(make_order(2, at(20, month=3), "40", buyer=buyer("changed")),)), "changed"),
+        (OrderChanges(upserts=(make_order(3, at(25, month=3), "5", buyer=Buyer(1)),)), None),  # no contact
+        (OrderChanges(deletions=(3,)), "changed"),
+        (OrderChanges(deletions=(2,)), "old"),
+    )
+    real, fake = DuckDbSalesStore(None, RULES), InMemorySalesStore(RULES)
+    try:
+        for changes, name in writes:
+            for store in (real, fake):
+                store.apply(changes)
+            facts = (date(at(1, month=4).year, 4, 30), SalesType.ALL, None, 10)
+            (found,) = real.customer_facts(*facts)
+            assert found == fake.customer_facts(*facts)[0]
+            assert found.name == name and found.phone == (name and f"+380 {name}")
+    finally:
+        real.close()

@@ -29,6 +29,8 @@ CREATE = """CREATE TABLE customers (
 )"""
 
 _COUNTED = "NOT canceled AND NOT excluded"
+#: A buyer's latest order, the one the contact is taken from: the latest placed, ties by order id.
+LATEST = "{'at': placed_at, 'id': id}"
 #: Every buyer's row from their orders (`{source}`: the orders table or a relation of some of its rows and the
 #: same columns); `{only}` narrows the buyers. The contact is the one on the buyer's
 #: latest placed order (any status: it is the latest seen), ties by order id.
@@ -44,9 +46,7 @@ _ROLLUP = f"""SELECT buyer_id, min(business_day) FILTER (WHERE {_COUNTED}),
         count(*) FILTER (WHERE {_COUNTED} AND b2b), min(business_day) FILTER (WHERE {_COUNTED} AND b2b),
         max(business_day) FILTER (WHERE {_COUNTED} AND b2b),
         coalesce(sum(grand_total) FILTER (WHERE {_COUNTED} AND b2b), 0),
-        arg_max(
-            {{'name': buyer_name, 'phone': buyer_phone, 'email': buyer_email}}, {{'at': placed_at, 'id': id}}
-        )
+        arg_max({{'name': buyer_name, 'phone': buyer_phone, 'email': buyer_email}}, {LATEST})
     FROM {{source}} WHERE buyer_id IS NOT NULL {{only}}
     GROUP BY buyer_id HAVING count(*) FILTER (WHERE {_COUNTED}) > 0"""
 

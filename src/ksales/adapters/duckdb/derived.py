@@ -12,7 +12,7 @@ from datetime import UTC, tzinfo
 
 import duckdb
 
-from ksales.adapters.duckdb import rollups
+from ksales.adapters.duckdb import customer_table, rollups
 from ksales.adapters.duckdb.customer_table import refresh_customers
 from ksales.adapters.duckdb.rows import HASH_KEY, content_hash, read_orders
 from ksales.adapters.duckdb.transaction import transaction
@@ -128,13 +128,15 @@ def propagate_order_columns(cursor: duckdb.DuckDBPyConnection) -> None:
 
 
 #: The columns of the orders the customers' rollups read (`customer_table`, `customer_months`) but the
-#: buyer's first day, which `refresh_first_days` computes.
+#: buyer's first day, which `refresh_first_days` computes, and the contact.
 _BUYER_ORDER_COLUMNS = (
-    "id, buyer_id, business_day, canceled, excluded, b2b, source_id, grand_total, placed_at,"
-    " buyer_name, buyer_phone, buyer_email"
+    "id, buyer_id, business_day, canceled, excluded, b2b, source_id, grand_total, placed_at"
 )
-#: The name the buyers' orders are registered under while their rollups are refreshed.
+#: The contact columns: only a buyer's latest order's are read (`customer_table`).
+_CONTACT_COLUMNS = "buyer_name, buyer_phone, buyer_email"
+#: The names the buyers' orders are registered under while their rollups are refreshed.
 _THEIRS = "ksales_buyer_orders"
+_LIGHT = "ksales_buyer_orders_light"
 _FIRST_DAYS = """SELECT buyer_id, min(business_day) FILTER (WHERE NOT canceled AND NOT excluded) AS first_day
     FROM {source} WHERE buyer_id IS NOT NULL GROUP BY buyer_id"""
 
@@ -144,7 +146,9 @@ def refresh_first_days(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[in
     those buyers' rows of the `customers` rollup from them.
 
     For some buyers, their orders are read from the (large) orders table once, into an Arrow table, and
-    the first days and both customer rollups are computed from it.
+    the first days and both customer rollups are computed from it. The contact strings are read for each
+    buyer's latest order alone, the one `customer_table` takes them from: a scan of the strings of every
+    order took as long as the rest of the read (at 1 M orders, 1,000 buyers: ≈ 10 ms of 17).
     """
     if buyer_ids is None:
         _set_first_days(cursor, _FIRST_DAYS.format(source="orders"))
@@ -152,9 +156,19 @@ def refresh_first_days(cursor: duckdb.DuckDBPyConnection, buyer_ids: Sequence[in
         return
     params = {"ids": list(buyer_ids)}
     only = "AND buyer_id IN (SELECT unnest($ids::BIGINT[]))"
-    theirs = cursor.sql(
+    light = cursor.sql(
         f"SELECT {_BUYER_ORDER_COLUMNS} FROM orders WHERE buyer_id IS NOT NULL {only}", params=params
     ).to_arrow_table()
+    cursor.register(_LIGHT, light)
+    try:
+        theirs = cursor.sql(
+            f"""SELECT o.*, {_CONTACT_COLUMNS} FROM {_LIGHT} o LEFT JOIN (
+                SELECT id, {_CONTACT_COLUMNS} FROM orders
+                WHERE id IN (SELECT arg_max(id, {customer_table.LATEST}) FROM {_LIGHT} GROUP BY buyer_id)
+            ) USING (id)"""
+        ).to_arrow_table()
+    finally:
+        cursor.unregister(_LIGHT)
     cursor.register(_THEIRS, theirs)
     try:
         first_days = _FIRST_DAYS.format(source=_THEIRS)
