@@ -55,6 +55,8 @@ RAW_COLUMNS = {
     ),
 }  # fmt: skip
 _ORDER_KEYS = {"orders": "id", "order_lines": "order_id", "order_expenses": "order_id"}
+#: The tables a rollup's raw relation names by placeholder: the raw tables and the subtrees lines join.
+_PLACEHOLDERS = (*RAW_COLUMNS, "category_subtrees")
 
 
 @frozen
@@ -68,10 +70,15 @@ class Rollup:
     #: (name, type, aggregate over raw rows); the first one counts rows: a group at 0 is dropped
     measures: tuple[tuple[str, str, str], ...]
     #: the raw table, or a subquery over raw tables, each named by a placeholder (`{orders}`,
-    #: `{order_lines}`, `{order_expenses}`) that stands for the table itself or for a write's copy of its
-    #: orders' rows (`Deltas`)
+    #: `{order_lines}`, `{order_expenses}`, `{category_subtrees}`) that stands for the table itself or for
+    #: a write's copy of its orders' rows (`Deltas`)
     raw: str
     where: str
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The raw tables the rollup is aggregated from."""
+        return tuple(table for table in RAW_COLUMNS if f"{{{table}}}" in self.raw)
 
     def create(self) -> str:
         columns = ", ".join(f"{name} {kind}" for name, kind, _ in (*self.keys, *self.measures))
@@ -87,7 +94,7 @@ class Rollup:
     def rows(self, tables: Mapping[str, str] | None = None) -> str:
         """The raw relation, over the raw tables or the `tables` standing for them."""
         relation = self.raw
-        for table in RAW_COLUMNS:
+        for table in _PLACEHOLDERS:
             relation = relation.replace(f"{{{table}}}", (tables or {}).get(table, table))
         return relation
 
@@ -170,7 +177,7 @@ def _order_subtree_sums(alias: str, brand: bool = False) -> str:
         sum(l.price_sold * l.quantity) AS revenue,
         coalesce(sum(l.price_sold * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS costed_revenue,
         coalesce(sum(l.purchased_price * l.quantity) FILTER (WHERE l.purchased_price > 0), 0) AS cogs
-    FROM {{order_lines}} l JOIN category_subtrees s ON s.category_id = l.category_id
+    FROM {{order_lines}} l JOIN {{category_subtrees}} s ON s.category_id = l.category_id
     GROUP BY ALL
 ) AS {alias}"""
 
@@ -244,7 +251,7 @@ EXPENSE_CATEGORY_DAYS = _expense_rollup(
     "expense_category_days",
     ("category_id", "BIGINT"),
     """SELECT DISTINCT l.order_id, s.root_id AS category_id
-    FROM {order_lines} l JOIN category_subtrees s ON s.category_id = l.category_id""",
+    FROM {order_lines} l JOIN {category_subtrees} s ON s.category_id = l.category_id""",
 )
 EXPENSE_BRAND_DAYS = _expense_rollup(
     "expense_brand_days",
@@ -371,27 +378,24 @@ class Deltas:
     """The change of a write to every rollup: `subtract` the orders about to change, change them, `add`
     them back, then `fold` the difference into the rollups (all inside the caller's transaction).
 
-    Each side first copies its orders' rows of the raw tables (the columns in `RAW_COLUMNS`, as Arrow
-    tables): three scans of the raw tables, however many rollups there are; every rollup is then
-    aggregated from the copies, a few thousand rows. A subtraction is aggregated at once (the rows go
-    next, and the category subtrees a rollup joins may change before the fold), an addition inside each
-    rollup's fold, beside the subtracted groups. The fold is one MERGE per rollup: groups are updated in
-    place, created, or dropped when left with no rows.
+    Each side copies its orders' rows of the raw tables (the columns in `RAW_COLUMNS`, as Arrow tables):
+    three scans of the raw tables, however many rollups there are. A subtraction's copy is taken at once
+    (the rows go next), with the category subtrees as they are (they may change before the fold); an
+    addition's at the fold. The fold is one MERGE per rollup, its USING aggregating both sides' copies (a
+    few thousand rows): groups are updated in place, created, or dropped when left with no rows.
     """
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursor = cursor
-        self._captured: dict[str, list[pa.Table]] = {rollup.table: [] for rollup in ROLLUPS}
+        self._before: list[dict[str, pa.Table]] = []
         self._added: list[int] = []
 
     def subtract(self, order_ids: Sequence[int]) -> None:
         if not order_ids:
             return
-        with self._copies(order_ids, "ksales_before") as tables:
-            for rollup in ROLLUPS:
-                captured = self._cursor.sql(rollup.aggregate(tables, -1)).to_arrow_table()
-                if captured.num_rows:
-                    self._captured[rollup.table].append(captured)
+        copies = self._copy(order_ids)
+        copies["category_subtrees"] = self._cursor.sql("SELECT * FROM category_subtrees").to_arrow_table()
+        self._before.append(copies)
 
     def add(self, order_ids: Sequence[int]) -> None:
         """Count these orders' current rows in on `fold`, which must come before their rows change again."""
@@ -399,60 +403,57 @@ class Deltas:
 
     def fold(self) -> None:
         """Add the differences to the rollups; groups left with no rows are dropped."""
+        before, self._before = self._before, []
         added, self._added = self._added, []
-        with self._copies(added, "ksales_after") as tables:
-            for rollup in ROLLUPS:
-                captured, self._captured[rollup.table] = self._captured[rollup.table], []
-                if captured or added:
-                    self._fold(rollup, captured, tables if added else None)
-
-    @contextmanager
-    def _copies(self, order_ids: Sequence[int], prefix: str) -> Iterator[dict[str, str]]:
-        """The orders' raw rows, one Arrow table per raw table registered as `prefix_table` while the block
-        runs: the names that stand for the raw tables in `Rollup.rows`."""
-        names: dict[str, str] = {}
+        sides = [(f"ksales_before{i}", copies, -1) for i, copies in enumerate(before)]
+        if added:
+            sides.append(("ksales_after", self._copy(added), 1))
+        if not sides:
+            return
+        named: list[tuple[dict[str, str], int]] = []
+        registered: dict[str, pa.Table] = {}
+        for prefix, copies, sign in sides:
+            named.append(({table: f"{prefix}_{table}" for table in copies}, sign))
+            registered.update((f"{prefix}_{table}", rows) for table, rows in copies.items())
+        for name, rows in registered.items():
+            self._cursor.register(name, rows)
         try:
-            if order_ids:
-                ids = {"ids": list(order_ids)}
-                for table, columns in RAW_COLUMNS.items():
-                    rows = self._cursor.sql(
-                        f"SELECT {', '.join(columns)} FROM {table}"
-                        f" WHERE {_ORDER_KEYS[table]} IN (SELECT unnest($ids::BIGINT[]))",
-                        params=ids,
-                    ).to_arrow_table()
-                    names[table] = f"{prefix}_{table}"
-                    self._cursor.register(names[table], rows)
-            yield names
+            for rollup in ROLLUPS:
+                if any(copies[t].num_rows for _, copies, _ in sides for t in rollup.reads):
+                    self._fold(rollup, [rollup.aggregate(names, sign) for names, sign in named])
         finally:
-            for name in names.values():
+            for name in registered:
                 self._cursor.unregister(name)
 
-    def _fold(self, rollup: Rollup, captured: list[pa.Table], added: Mapping[str, str] | None) -> None:
+    def _copy(self, order_ids: Sequence[int]) -> dict[str, pa.Table]:
+        """The orders' rows of each raw table (the columns rollups read)."""
+        ids = {"ids": list(order_ids)}
+        return {
+            table: self._cursor.sql(
+                f"SELECT {', '.join(columns)} FROM {table}"
+                f" WHERE {_ORDER_KEYS[table]} IN (SELECT unnest($ids::BIGINT[]))",
+                params=ids,
+            ).to_arrow_table()
+            for table, columns in RAW_COLUMNS.items()
+        }
+
+    def _fold(self, rollup: Rollup, aggregates: list[str]) -> None:
         keys = [name for name, _, _ in rollup.keys]
         measures = [name for name, _, _ in rollup.measures]
-        names = [f"ksales_delta_{i}" for i in range(len(captured))]
-        parts = [f"SELECT * FROM {name}" for name in names]
-        if added is not None:
-            parts.append(f"({rollup.aggregate(added, 1)})")
-        if len(parts) == 1:  # one aggregate: its groups are distinct already
-            deltas = parts[0]
+        if len(aggregates) == 1:  # one aggregate: its groups are distinct already
+            deltas = aggregates[0]
         else:
             sums = ", ".join(f"sum({m}) AS {m}" for m in measures)
-            union = " UNION ALL BY NAME ".join(parts)
+            union = " UNION ALL BY NAME ".join(f"({a})" for a in aggregates)
             deltas = f"SELECT {', '.join(keys)}, {sums} FROM ({union}) GROUP BY ALL"
         same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
         rows = measures[0]
         columns = [*keys, *measures]
-        statement = f"""MERGE INTO {rollup.table} r
+        self._cursor.execute(
+            f"""MERGE INTO {rollup.table} r
             USING ({deltas}) d ON {same}
             WHEN MATCHED AND r.{rows} + d.{rows} = 0 THEN DELETE
             WHEN MATCHED THEN UPDATE SET {", ".join(f"{m} = r.{m} + d.{m}" for m in measures)}
             WHEN NOT MATCHED AND d.{rows} <> 0 THEN
                 INSERT ({", ".join(columns)}) VALUES ({", ".join(f"d.{c}" for c in columns)})"""
-        for name, table in zip(names, captured, strict=True):
-            self._cursor.register(name, table)
-        try:
-            self._cursor.execute(statement)
-        finally:
-            for name in names:
-                self._cursor.unregister(name)
+        )
