@@ -198,12 +198,11 @@ def test_a_catalog_change_touching_many_orders_rebuilds_the_rollups_right(
         for s in (store, fake):
             s.save_dictionaries(catalog)
             s.apply(OrderChanges(upserts=orders))
-        rebuilding = (
+        with (
             patch.object(rollups, "DELTAS_UP_TO", 0),
             patch.object(rollups, "DELTAS_UP_TO_ONE_IN", len(orders) + 1),  # whatever share they touch
             patch.object(rollups, "Deltas", _NoDeltas),
-        )
-        with rebuilding[0], rebuilding[1], rebuilding[2]:
+        ):
             for s in (store, fake):
                 s.save_dictionaries(Dictionaries(products=products, categories=tuple(moved)))
         assert rollup_rows(store) == rebuilt_rows(store)

@@ -405,21 +405,19 @@ class Deltas:
         """Add the differences to the rollups; groups left with no rows are dropped."""
         before, self._before = self._before, []
         added, self._added = self._added, []
-        sides = [(f"ksales_before{i}", copies, -1) for i, copies in enumerate(before)]
-        if added:
-            sides.append(("ksales_after", self._copy(added), 1))
-        if not sides:
-            return
+        sides = [(copies, -1) for copies in before] + ([(self._copy(added), 1)] if added else [])
+        # Each side's copies, registered by the names that stand for their tables in the raw relations.
         named: list[tuple[dict[str, str], int]] = []
         registered: dict[str, pa.Table] = {}
-        for prefix, copies, sign in sides:
-            named.append(({table: f"{prefix}_{table}" for table in copies}, sign))
-            registered.update((f"{prefix}_{table}", rows) for table, rows in copies.items())
+        for i, (copies, sign) in enumerate(sides):
+            names = {table: f"ksales_side{i}_{table}" for table in copies}
+            registered.update((names[table], rows) for table, rows in copies.items())
+            named.append((names, sign))
         for name, rows in registered.items():
             self._cursor.register(name, rows)
         try:
             for rollup in ROLLUPS:
-                if any(copies[t].num_rows for _, copies, _ in sides for t in rollup.reads):
+                if any(copies[table].num_rows for copies, _ in sides for table in rollup.reads):
                     self._fold(rollup, [rollup.aggregate(names, sign) for names, sign in named])
         finally:
             for name in registered:
